@@ -1,0 +1,112 @@
+# shellcheck shell=bash
+# Local infrastructure for the trunk: installs and starts PostgreSQL and RabbitMQ without systemd, and creates the
+# database, role, virtual host and user that the services and tests use. Sourced by scripts/start-trunk,
+# scripts/test and .ci/run; every step is idempotent, so running it twice on one machine is fine.
+
+TRUNK_DB_NAME=${TRUNK_DB_NAME:-trunk}
+TRUNK_DB_USER=${TRUNK_DB_USER:-trunk}
+TRUNK_DB_PASSWORD=${TRUNK_DB_PASSWORD:-trunk}
+TRUNK_RABBIT_VHOST=${TRUNK_RABBIT_VHOST:-trunk}
+TRUNK_RABBIT_USER=${TRUNK_RABBIT_USER:-trunk}
+TRUNK_RABBIT_PASSWORD=${TRUNK_RABBIT_PASSWORD:-trunk}
+
+# Debian packages the trunk and its tests need: the servers, SIP peers for end-to-end tests, the compose validator.
+TRUNK_PACKAGES=(postgresql rabbitmq-server sip-tester docker-compose)
+
+# Keep RabbitMQ and its epmd on loopback: the only network these machines have, and the safe default on a laptop.
+export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+export ERL_EPMD_ADDRESS=127.0.0.1
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+log() {
+    printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+ensure_packages() {
+    local missing=()
+    local package
+    for package in "${TRUNK_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    log "installing ${missing[*]}"
+    local started=$SECONDS
+    as_root apt-get update -qq
+    # policy-rc.d may refuse service starts inside containers; we start the servers ourselves below.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    log "installed in $((SECONDS - started)) s"
+}
+
+postgres_version() {
+    ls /etc/postgresql | sort -n | tail -n 1
+}
+
+start_postgres() {
+    local version
+    version=$(postgres_version)
+    if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+        log "starting PostgreSQL $version"
+        as_root pg_ctlcluster "$version" main start
+    fi
+    local attempt
+    for attempt in $(seq 1 60); do
+        pg_isready -q -h 127.0.0.1 -p 5432 && break
+        [ "$attempt" -eq 60 ] && { log "PostgreSQL did not become ready"; return 1; }
+        sleep 0.5
+    done
+    as_root su postgres -c "psql -q -v ON_ERROR_STOP=1" <<SQL
+DO \$\$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TRUNK_DB_USER') THEN
+        CREATE ROLE "$TRUNK_DB_USER" LOGIN PASSWORD '$TRUNK_DB_PASSWORD' CREATEDB;
+    END IF;
+END
+\$\$;
+SELECT 'CREATE DATABASE "$TRUNK_DB_NAME" OWNER "$TRUNK_DB_USER"'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$TRUNK_DB_NAME')\gexec
+SQL
+    log "PostgreSQL ready: database $TRUNK_DB_NAME, role $TRUNK_DB_USER"
+}
+
+rabbit_running() {
+    as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
+        rabbitmq-diagnostics -q ping >/dev/null 2>&1
+}
+
+rabbitmqctl_local() {
+    as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" rabbitmqctl -q "$@"
+}
+
+start_rabbitmq() {
+    if ! rabbit_running; then
+        log "starting RabbitMQ"
+        as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="$RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS" rabbitmq-server -detached
+        local attempt
+        for attempt in $(seq 1 120); do
+            rabbit_running && break
+            [ "$attempt" -eq 120 ] && { log "RabbitMQ did not answer its ping"; return 1; }
+            sleep 0.5
+        done
+    fi
+    # The ping can answer before boot ends: always await start-up.
+    rabbitmqctl_local await_startup --timeout 60
+    rabbitmqctl_local list_vhosts | grep -qx "$TRUNK_RABBIT_VHOST" || rabbitmqctl_local add_vhost "$TRUNK_RABBIT_VHOST"
+    if ! rabbitmqctl_local list_users | awk '{print $1}' | grep -qx "$TRUNK_RABBIT_USER"; then
+        rabbitmqctl_local add_user "$TRUNK_RABBIT_USER" "$TRUNK_RABBIT_PASSWORD" >/dev/null
+    fi
+    rabbitmqctl_local set_permissions -p "$TRUNK_RABBIT_VHOST" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
+    log "RabbitMQ ready: vhost $TRUNK_RABBIT_VHOST, user $TRUNK_RABBIT_USER"
+}
+
+ensure_infrastructure() {
+    ensure_packages "$@"
+    start_postgres
+    start_rabbitmq
+}

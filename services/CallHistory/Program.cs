@@ -1,0 +1,17 @@
+using MassTransit;
+using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Hosting;
+using Trunk.ServiceDefaults.Messaging;
+using Trunk.ServiceDefaults.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("callhistory");
+builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddTrunkMarten();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+return await app.RunServiceAsync();
+
+/// <summary>The CallHistory host; public so that tests can start it.</summary>
+public partial class Program;

@@ -1,0 +1,16 @@
+using System;
+
+namespace Trunk.Contracts.Calls;
+
+/// <summary>An inbound INVITE to one of our DIDs was accepted for routing. Commands for the call go to <see cref="CommandQueue"/>, the Signaling instance that owns its dialogs.</summary>
+public sealed record CallReceived(
+    Guid CallId,
+    DateTimeOffset At,
+    string Instance,
+    string CommandQueue,
+    string SipCallId,
+    string CallerNumber,
+    string Did,
+    Guid TrunkId,
+    Guid AccountId,
+    string SourceAddress) : ICallEvent;

@@ -1,0 +1,53 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Settings;
+
+namespace Trunk.ServiceDefaults.Messaging;
+
+/// <summary>MassTransit on RabbitMQ with the trunk's defaults; each service adds its own consumers and sagas.</summary>
+public static class BusExtensions
+{
+    /// <summary>The readiness check's name for the broker.</summary>
+    public const string HealthCheckName = "rabbitmq";
+
+    public static IHostApplicationBuilder AddTrunkBus(
+        this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<RabbitMqSettings>()
+            .Bind(builder.Configuration.GetSection(RabbitMqSettings.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RabbitMqSettings>, RabbitMqSettingsValidator>();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = HealthCheckName;
+                health.MinimalFailureStatus = HealthStatus.Unhealthy;
+                health.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
+            });
+            configure?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var settings = context.GetRequiredService<IOptions<RabbitMqSettings>>().Value;
+                rabbit.Host(settings.Host, (ushort)settings.Port, settings.VirtualHost, host =>
+                {
+                    host.Username(settings.Username);
+                    host.Password(settings.Password);
+                    host.PublisherConfirmation = true;
+                    host.ConnectionName(context.GetRequiredService<ServiceIdentity>().InstanceId);
+                });
+                rabbit.PrefetchCount = settings.PrefetchCount;
+                MessageRetryDefaults.Apply(rabbit);
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

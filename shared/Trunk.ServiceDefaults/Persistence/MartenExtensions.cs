@@ -1,0 +1,57 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Health;
+using Trunk.ServiceDefaults.Settings;
+using Weasel.Core;
+
+namespace Trunk.ServiceDefaults.Persistence;
+
+/// <summary>Marten on the service's own PostgreSQL schema, with the trunk's serialization and event metadata.</summary>
+public static class MartenExtensions
+{
+    /// <summary>The readiness check's name for the database.</summary>
+    public const string HealthCheckName = "postgresql";
+
+    public static IHostApplicationBuilder AddTrunkMarten(
+        this IHostApplicationBuilder builder,
+        Action<StoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<PostgresSettings>()
+            .Configure(settings =>
+            {
+                settings.ConnectionString = builder.Configuration.GetConnectionString(PostgresSettings.ConnectionStringName) ?? "";
+                settings.ApplySchemaOnStart = builder.Configuration.GetValue("Postgres:ApplySchemaOnStart", isDevelopment);
+            })
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PostgresSettings>, PostgresSettingsValidator>();
+
+        builder.Services.AddMarten(services =>
+        {
+            var settings = services.GetRequiredService<IOptions<PostgresSettings>>().Value;
+            var identity = services.GetRequiredService<ServiceIdentity>();
+            var store = new StoreOptions();
+            store.Connection(settings.ConnectionString);
+            store.DatabaseSchemaName = identity.Name.Replace('-', '_');
+            store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+            store.Events.MetadataConfig.CorrelationIdEnabled = true;
+            store.Events.MetadataConfig.CausationIdEnabled = true;
+            store.Events.MetadataConfig.HeadersEnabled = true;
+            store.Events.StreamIdentity = StreamIdentity.AsGuid;
+            store.AutoCreateSchemaObjects = settings.ApplySchemaOnStart ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+            configure?.Invoke(store);
+            return store;
+        }).UseLightweightSessions();
+
+        builder.Services.AddHostedService<MartenSchemaInitializer>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>(HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace Trunk.ServiceDefaults.Settings;
+
+internal sealed class RabbitMqSettingsValidator : IValidateOptions<RabbitMqSettings>
+{
+    public ValidateOptionsResult Validate(string? name, RabbitMqSettings options)
+    {
+        var failures = new List<string>();
+        SettingRules.Required(failures, $"{RabbitMqSettings.Section}:Host", options.Host);
+        SettingRules.Required(failures, $"{RabbitMqSettings.Section}:Username", options.Username);
+        SettingRules.Required(failures, $"{RabbitMqSettings.Section}:Password", options.Password);
+        SettingRules.Required(failures, $"{RabbitMqSettings.Section}:VirtualHost", options.VirtualHost);
+        SettingRules.Port(failures, $"{RabbitMqSettings.Section}:Port", options.Port);
+        if (options.PrefetchCount is < 1 or > 10_000)
+        {
+            failures.Add($"{RabbitMqSettings.Section}:PrefetchCount must be between 1 and 10000 (was {options.PrefetchCount}).");
+        }
+
+        return SettingRules.Result(failures);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Trunk.ServiceDefaults.Settings;
+
+/// <summary>Shared checks whose messages always name the full setting key, so a bad deployment says what to fix.</summary>
+public static class SettingRules
+{
+    public static void Required(List<string> failures, string key, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{key} is required.");
+        }
+    }
+
+    public static void Port(List<string> failures, string key, int value)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (value is < 1 or > 65535)
+        {
+            failures.Add($"{key} must be a port between 1 and 65535 (was {value}).");
+        }
+    }
+
+    public static ValidateOptionsResult Result(List<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
