@@ -1,0 +1,174 @@
+using static Trunk.Sip.Transactions.TransactionAction;
+
+namespace Trunk.Sip.Transactions;
+
+/// <summary>
+/// Runs one transaction's <see cref="TransitionTable"/>: looks up the row for (state, event), moves
+/// to its target state, arms the timers it names on the injected <see cref="TimeProvider"/> and hands
+/// the remaining actions to the owner. Zero-length timers (reliable transports) fire at once,
+/// after the transition that armed them. All timers stop in Terminated.
+/// </summary>
+public sealed class TransactionMachine<TMessage> where TMessage : class
+{
+    private static readonly (TransactionAction Action, TransactionEvent Timer)[] TimerActions =
+    [
+        (StartTimerA, TransactionEvent.TimerA), (StartTimerB, TransactionEvent.TimerB),
+        (StartTimerD, TransactionEvent.TimerD), (StartTimerE, TransactionEvent.TimerE),
+        (StartTimerF, TransactionEvent.TimerF), (StartTimerG, TransactionEvent.TimerG),
+        (StartTimerH, TransactionEvent.TimerH), (StartTimerI, TransactionEvent.TimerI),
+        (StartTimerJ, TransactionEvent.TimerJ), (StartTimerK, TransactionEvent.TimerK),
+        (StartTimerL, TransactionEvent.TimerL), (StartTimerM, TransactionEvent.TimerM),
+    ];
+
+    private readonly object _gate = new();
+    private readonly TransitionTable _table;
+    private readonly SipTimers _timers;
+    private readonly bool _reliable;
+    private readonly TimeProvider _time;
+    private readonly Action<Transition, TMessage?> _effects;
+    private readonly Dictionary<TransactionEvent, ITimer> _armed = [];
+    private readonly Queue<TransactionEvent> _immediate = new();
+    private TimeSpan _retransmitInterval;
+    private bool _running;
+
+    public TransactionMachine(TransitionTable table, SipTimers timers, bool reliable, TimeProvider time,
+        Action<Transition, TMessage?> effects)
+    {
+        _table = table;
+        _timers = timers;
+        _reliable = reliable;
+        _time = time;
+        _effects = effects;
+        State = table.Initial;
+        _retransmitInterval = timers.T1;
+    }
+
+    public TransactionState State { get; private set; }
+
+    /// <summary>Feeds an event; returns false when the table has no row for it (absorbed).</summary>
+    public bool Fire(TransactionEvent input, TMessage? message = null)
+    {
+        lock (_gate)
+        {
+            var handled = Step(input, message);
+            if (_running)
+            {
+                return handled;
+            }
+
+            _running = true;
+            try
+            {
+                while (_immediate.TryDequeue(out var timer))
+                {
+                    Step(timer, null);
+                }
+            }
+            finally
+            {
+                _running = false;
+            }
+
+            return handled;
+        }
+    }
+
+    private bool Step(TransactionEvent input, TMessage? message)
+    {
+        if (!_table.TryFind(State, input, out var row))
+        {
+            return false;
+        }
+
+        State = row.To;
+        if (State == TransactionState.Terminated)
+        {
+            StopAllTimers();
+        }
+        else
+        {
+            ArmTimers(row.Actions, input);
+        }
+
+        _effects(row, message);
+        return true;
+    }
+
+    private void ArmTimers(TransactionAction actions, TransactionEvent input)
+    {
+        foreach (var (action, timer) in TimerActions)
+        {
+            if ((actions & action) != 0)
+            {
+                Arm(timer, input);
+            }
+        }
+    }
+
+    private void Arm(TransactionEvent timer, TransactionEvent input)
+    {
+        var due = Duration(timer, rearm: input == timer);
+        if (due is null)
+        {
+            return;
+        }
+
+        if (_armed.Remove(timer, out var old))
+        {
+            old.Dispose();
+        }
+
+        if (due.Value <= TimeSpan.Zero)
+        {
+            _immediate.Enqueue(timer);
+            return;
+        }
+
+        _armed[timer] = _time.CreateTimer(_ => OnTimer(timer), null, due.Value, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer(TransactionEvent timer)
+    {
+        lock (_gate)
+        {
+            _armed.Remove(timer);
+        }
+
+        Fire(timer);
+    }
+
+    /// <summary>The due time of a timer, or null when it is not used on this transport.</summary>
+    private TimeSpan? Duration(TransactionEvent timer, bool rearm) => timer switch
+    {
+        // §17.1.1.2: A starts at T1 and doubles on each retransmission; UDP only.
+        TransactionEvent.TimerA => _reliable ? null : NextRetransmit(rearm, SipTimers.NextTimerA),
+        // §17.1.2.2: E starts at T1, doubles up to T2, and is T2 once in Proceeding; UDP only.
+        TransactionEvent.TimerE => _reliable ? null
+            : State == TransactionState.Proceeding ? _timers.T2 : NextRetransmit(rearm, _timers.NextCapped),
+        // §17.2.1: G starts at T1 and doubles up to T2; UDP only.
+        TransactionEvent.TimerG => _reliable ? null : NextRetransmit(rearm, _timers.NextCapped),
+        TransactionEvent.TimerD => _timers.TimerD(_reliable),
+        TransactionEvent.TimerI => _timers.TimerI(_reliable),
+        TransactionEvent.TimerJ => _timers.TimerJ(_reliable),
+        TransactionEvent.TimerK => _timers.TimerK(_reliable),
+        _ => _timers.TransactionTimeout, // B, F, H (§17), L, M (RFC 6026 §8.4, §8.7)
+    };
+
+    private TimeSpan NextRetransmit(bool rearm, Func<TimeSpan, TimeSpan> next)
+    {
+        // Arming on entry to a state uses T1; re-arming from the timer's own firing backs off.
+        _retransmitInterval = rearm ? next(_retransmitInterval) : _timers.T1;
+        return _retransmitInterval;
+    }
+
+    private void StopAllTimers()
+    {
+        foreach (var timer in _armed.Values)
+        {
+            timer.Dispose();
+        }
+
+        _armed.Clear();
+        _immediate.Clear();
+    }
+}
