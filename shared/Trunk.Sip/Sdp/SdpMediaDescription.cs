@@ -96,6 +96,12 @@ public sealed record SdpMediaDescription(
     public SdpMediaDescription WithDirection(SdpDirection direction) =>
         this with { Attributes = SdpAttributes.WithDirection(Attributes, direction) };
 
+    /// <summary>Equal when both write the same lines, so lists of formats and attributes compare by content.</summary>
+    public bool Equals(SdpMediaDescription? other) =>
+        other is not null && SdpSerializer.Serialize(this) == SdpSerializer.Serialize(other);
+
+    public override int GetHashCode() => SdpSerializer.Serialize(this).GetHashCode(StringComparison.Ordinal);
+
     private int? GetNumber(string name) =>
         GetAttribute(name) is { } value && SdpNumbers.TryParseDigits(value, out int number) ? number : null;
 }

@@ -37,6 +37,13 @@ internal static class SdpSerializer
         return text.ToString();
     }
 
+    public static string Serialize(SdpMediaDescription media)
+    {
+        var text = new StringBuilder(256);
+        WriteMedia(text, media);
+        return text.ToString();
+    }
+
     private static void WriteMedia(StringBuilder text, SdpMediaDescription media)
     {
         var port = media.PortCount is { } count

@@ -86,6 +86,11 @@ public sealed record SdpSessionDescription(SdpOrigin Origin, string SessionName)
     public static SdpSessionDescription Parse(string text) =>
         TryParse(text, out var description, out var error) ? description : throw new FormatException(error.ToString());
 
+    /// <summary>Equal when both write the same text, so every list compares by content.</summary>
+    public bool Equals(SdpSessionDescription? other) => other is not null && ToString() == other.ToString();
+
+    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
+
     /// <summary>The description in RFC 4566 §5 order with CRLF line ends.</summary>
     public override string ToString() => SdpSerializer.Serialize(this);
 

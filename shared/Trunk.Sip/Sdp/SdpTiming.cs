@@ -9,4 +9,9 @@ public sealed record SdpTiming(ulong Start, ulong Stop)
     public static SdpTiming Permanent { get; } = new(0, 0);
 
     public IReadOnlyList<string> Repeats { get; init; } = [];
+
+    public bool Equals(SdpTiming? other) =>
+        other is not null && Start == other.Start && Stop == other.Stop && Repeats.SequenceEqual(other.Repeats);
+
+    public override int GetHashCode() => HashCode.Combine(Start, Stop, Repeats.Count);
 }

@@ -13,7 +13,7 @@ public static class SdpVersioning
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(candidate);
         var unchanged = candidate with { Origin = previous.Origin };
-        return unchanged.ToString() == previous.ToString()
+        return unchanged == previous
             ? unchanged
             : candidate with { Origin = previous.Origin.WithNextVersion() };
     }
