@@ -27,7 +27,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
     private readonly TimeProvider _time;
     private readonly Action<Transition, TMessage?> _effects;
     private readonly Dictionary<TransactionEvent, ITimer> _armed = [];
-    private readonly Queue<TransactionEvent> _immediate = new();
+    private readonly Queue<(TransactionEvent Input, TMessage? Message)> _pending = new();
     private TimeSpan _retransmitInterval;
     private bool _running;
 
@@ -45,31 +45,35 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
 
     public TransactionState State { get; private set; }
 
-    /// <summary>Feeds an event; returns false when the table has no row for it (absorbed).</summary>
+    /// <summary>
+    /// Feeds an event; returns false when the table has no row for it (absorbed). An event raised
+    /// from inside an action (a send that fails at once) is queued and run after the current one.
+    /// </summary>
     public bool Fire(TransactionEvent input, TMessage? message = null)
     {
         lock (_gate)
         {
-            var handled = Step(input, message);
             if (_running)
             {
-                return handled;
+                _pending.Enqueue((input, message));
+                return true;
             }
 
             _running = true;
             try
             {
-                while (_immediate.TryDequeue(out var timer))
+                var handled = Step(input, message);
+                while (_pending.TryDequeue(out var next))
                 {
-                    Step(timer, null);
+                    Step(next.Input, next.Message);
                 }
+
+                return handled;
             }
             finally
             {
                 _running = false;
             }
-
-            return handled;
         }
     }
 
@@ -120,7 +124,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
 
         if (due.Value <= TimeSpan.Zero)
         {
-            _immediate.Enqueue(timer);
+            _pending.Enqueue((timer, null));
             return;
         }
 
@@ -169,6 +173,5 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
         }
 
         _armed.Clear();
-        _immediate.Clear();
     }
 }

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Trunk.Sip.Messages;
+
+namespace Trunk.Sip.Transport;
+
+/// <summary>
+/// The transport layer (RFC 3261 §18): UDP and TCP listen points, a fair per-source receive queue,
+/// parsing, Via stamping, the 400-or-drop rule for malformed input, and sending per §18.1.1/§18.2.2.
+/// Parsed messages go up through <see cref="ISipMessageSink"/>.
+/// </summary>
+public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
+{
+    private readonly SipTransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly List<UdpChannel> _udp = [];
+    private readonly List<TcpChannel> _tcp = [];
+    private readonly FairReceiveQueue<ReceivedFrame> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _workers = [];
+    private ISipMessageSink? _sink;
+
+    public SipTransportLayer(SipTransportOptions options, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _queue = new FairReceiveQueue<ReceivedFrame>(options.PerSourceQueueCapacity);
+        foreach (var bind in options.Udp)
+        {
+            _udp.Add(new UdpChannel(bind, options.UdpSocketBufferSize, Enqueue, Counters, logger));
+        }
+
+        foreach (var bind in options.Tcp)
+        {
+            _tcp.Add(new TcpChannel(bind, options, time, Enqueue, Counters, logger));
+        }
+    }
+
+    public TransportCounters Counters { get; } = new();
+
+    /// <summary>Frames dropped because their source's queue was full.</summary>
+    public long QueueOverflow => _queue.Dropped;
+
+    public IReadOnlyList<IPEndPoint> UdpEndPoints => [.. _udp.Select(c => c.LocalEndPoint)];
+
+    public IReadOnlyList<IPEndPoint> TcpEndPoints => [.. _tcp.Select(c => c.LocalEndPoint)];
+
+    public int TcpConnections => _tcp.Sum(c => c.ConnectionCount);
+
+    /// <summary>Starts receiving; parsed messages go to <paramref name="sink"/>.</summary>
+    public void Start(ISipMessageSink sink)
+    {
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        for (var i = 0; i < _options.Workers; i++)
+        {
+            _workers.Add(Task.Run(WorkAsync));
+        }
+
+        foreach (var channel in _udp)
+        {
+            channel.Start();
+            _logger.Listening("UDP", channel.LocalEndPoint);
+        }
+
+        foreach (var channel in _tcp)
+        {
+            channel.Start();
+            _logger.Listening("TCP", channel.LocalEndPoint);
+        }
+    }
+
+    public string? SentBy(SipTransportProtocol protocol)
+    {
+        var endPoint = protocol == SipTransportProtocol.Udp ? _udp.FirstOrDefault()?.LocalEndPoint : _tcp.FirstOrDefault()?.LocalEndPoint;
+        return endPoint?.ToString();
+    }
+
+    public async ValueTask SendRequestAsync(SipRequest request, SipDestination destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await SendAsync(Serialize(request), destination, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask SendResponseAsync(SipResponse response, SipPeer receivedFrom, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var destination = ResponseRouting.Destination(response.TopVia, receivedFrom);
+        await SendAsync(Serialize(response), destination, receivedFrom.Local, cancellationToken).ConfigureAwait(false);
+    }
+
+    private byte[] Serialize(SipMessage message)
+    {
+        var bytes = message.ToBytes();
+        return bytes.Length <= _options.MaxMessageSize
+            ? bytes
+            : throw new InvalidOperationException($"The message is {bytes.Length} bytes, over the {_options.MaxMessageSize}-byte limit.");
+    }
+
+    private async ValueTask SendAsync(byte[] bytes, SipDestination destination, IPEndPoint? local, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (destination.Protocol == SipTransportProtocol.Udp)
+            {
+                var channel = _udp.FirstOrDefault(c => c.LocalEndPoint.Equals(local))
+                    ?? _udp.FirstOrDefault(c => c.LocalEndPoint.AddressFamily == destination.EndPoint.AddressFamily)
+                    ?? throw new InvalidOperationException($"No UDP listen point for {destination}.");
+                await channel.SendAsync(bytes, destination.EndPoint, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var channel = _tcp.FirstOrDefault(c => c.LocalEndPoint.Equals(local))
+                    ?? _tcp.FirstOrDefault(c => c.LocalEndPoint.AddressFamily == destination.EndPoint.AddressFamily)
+                    ?? throw new InvalidOperationException($"No TCP listen point for {destination}.");
+                await channel.SendAsync(bytes, destination.EndPoint, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or InvalidOperationException)
+        {
+            Counters.OnSendFailure();
+            _logger.SendFailed(exception, destination.Protocol.ToViaToken(), destination.EndPoint);
+            throw;
+        }
+    }
+
+    private void Enqueue(ReceivedFrame frame) => _queue.TryEnqueue(frame.Peer.Remote.Address, frame);
+
+    private async Task WorkAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            ReceivedFrame frame;
+            try
+            {
+                frame = await _queue.DequeueAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            Process(frame);
+        }
+    }
+
+    /// <summary>Parses and dispatches one frame; nothing thrown here leaves the receive loop.</summary>
+    internal void Process(ReceivedFrame frame)
+    {
+        try
+        {
+            if (!SipMessageParser.TryParse(frame.Data, out var message, out var error))
+            {
+                Reject(frame.Peer, error);
+                return;
+            }
+
+            if (message is SipRequest request)
+            {
+                _sink!.OnRequest(ViaStamping.Stamp(request, frame.Peer.Remote), frame.Peer);
+            }
+            else
+            {
+                _sink!.OnResponse((SipResponse)message, frame.Peer);
+            }
+        }
+#pragma warning disable CA1031 // The receive loop must survive any failure of a handler above it (issue 3, bad input).
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.HandlerFailed(exception, frame.Peer);
+        }
+    }
+
+    /// <summary>Issue 3: answer 400 (with the reason) when the request parsed far enough, else drop and count.</summary>
+    private void Reject(SipPeer peer, SipParseError error)
+    {
+        if (error.CreateResponse() is not { } response)
+        {
+            Counters.OnMalformedDropped();
+            _logger.MalformedDropped(peer, error.Reason);
+            return;
+        }
+
+        Counters.OnMalformedAnswered();
+        _logger.MalformedAnswered(peer, error.Reason);
+        var via = response.TopVia is { } top ? ResponseRouting.Stamp(top, peer.Remote) : null;
+        var destination = ResponseRouting.Destination(via, peer);
+        _ = SendQuietlyAsync(Serialize(response), destination, peer.Local);
+    }
+
+    /// <summary>A send nobody waits for: the failure is already counted and logged by <see cref="SendAsync"/>.</summary>
+    private async Task SendQuietlyAsync(byte[] bytes, SipDestination destination, IPEndPoint local)
+    {
+        try
+        {
+            await SendAsync(bytes, destination, local, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or InvalidOperationException)
+        {
+            return;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        foreach (var channel in _udp)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var channel in _tcp)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
