@@ -18,7 +18,7 @@ internal static class SdpParser
         foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
-            var line = rawLine.TrimEnd('\r');
+            var line = rawLine.EndsWith('\r') ? rawLine[..^1] : rawLine;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -49,6 +49,11 @@ internal static class SdpParser
         if (line.Length < 2 || line[1] != '=' || !char.IsAsciiLetterLower(line[0]))
         {
             return "expected '<type>=<value>' with a lower-case type letter";
+        }
+
+        if (line.AsSpan().ContainsAny('\r', '\0'))
+        {
+            return "a CR or NUL inside a line is not allowed (RFC 4566 §9, byte-string)";
         }
 
         if (!sawFirstLine && line[0] != 'v')

@@ -194,4 +194,23 @@ public sealed class SdpParserTests
         Assert.Equal("media.example.com", sdp.Connection!.Address);
         Assert.False(sdp.Connection.TryGetIPAddress(out _));
     }
+
+    [Fact]
+    public void When_a_line_holds_a_bare_CR_Should_refuse_that_line()
+    {
+        var text = SdpSamples.Lines("v=0", "o=- 1 1 IN IP4 10.0.0.1\r ", "s=-");
+
+        Assert.False(SdpSessionDescription.TryParse(text, out _, out var error));
+
+        Assert.Equal(2, error.LineNumber);
+        Assert.Contains("CR or NUL", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void When_the_last_line_has_no_line_end_Should_still_read_it()
+    {
+        var sdp = SdpSamples.Parse("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8");
+
+        Assert.Equal([8], sdp.Media[0].PayloadTypes);
+    }
 }
