@@ -88,7 +88,10 @@ public sealed class ServerTransaction
     {
         if ((row.Actions & SendTrying) != 0)
         {
-            Send(Request.CreateResponse(100));
+            // §17.2.1: a retransmitted INVITE gets the latest provisional again, the 100 included.
+            var trying = Request.CreateResponse(100);
+            Volatile.Write(ref _lastResponse, trying);
+            Send(trying);
         }
 
         if ((row.Actions & SendResponse) != 0 && message is SipResponse response)
