@@ -18,10 +18,4 @@ public sealed record SdpNegotiatedAudio(
 
     /// <summary>The peer's RTCP port: <c>a=rtcp</c> if it gave one (RFC 3605), else RTP port + 1 (RFC 3550 §11).</summary>
     public int RemoteRtcpPort { get; init; }
-
-    /// <summary>
-    /// True when we must not send to the peer: its direction forbids it or it gave the
-    /// 0.0.0.0 address (RFC 3264 §8.4).
-    /// </summary>
-    public bool IsRemoteOnHold => !Direction.CanSend();
 }

@@ -68,7 +68,7 @@ internal static class SdpParser
         }
 
         return builder.CurrentMedia is { } media
-            ? ReadMediaLine(media, line[0], value)
+            ? media.ReadLine(line[0], value)
             : builder.ReadSessionLine(line[0], value);
     }
 
@@ -105,27 +105,6 @@ internal static class SdpParser
 
         builder.Media.Add(new SdpMediaBuilder(media));
         return null;
-    }
-
-    private static string? ReadMediaLine(SdpMediaBuilder media, char type, string value)
-    {
-        switch (type)
-        {
-            case 'i':
-                return SetOnce(ref media.Information, value, type);
-            case 'c':
-                return ReadConnection(value, media.Connections.Add);
-            case 'b':
-                return ReadBandwidth(value, media.Bandwidths.Add);
-            case 'k':
-                return SetOnce(ref media.EncryptionKey, value, type);
-            case 'a':
-                return ReadAttribute(value, media.Attributes.Add);
-            default:
-                return SdpSessionBuilder.IsKnownType(type)
-                    ? $"'{type}=' belongs to the session level and cannot follow an m= line (RFC 4566 §5)"
-                    : SdpSessionBuilder.UnknownType(type);
-        }
     }
 
     internal static string? SetOnce(ref string? field, string value, char type)

@@ -146,21 +146,31 @@ internal sealed class SdpSessionBuilder
 
 internal sealed class SdpMediaBuilder(SdpMediaDescription media)
 {
-    public string? Information;
-    public string? EncryptionKey;
+    private readonly List<SdpConnection> _connections = [];
+    private readonly List<SdpBandwidth> _bandwidths = [];
+    private readonly List<SdpAttribute> _attributes = [];
+    private string? _information;
+    private string? _encryptionKey;
 
-    public List<SdpConnection> Connections { get; } = [];
-
-    public List<SdpBandwidth> Bandwidths { get; } = [];
-
-    public List<SdpAttribute> Attributes { get; } = [];
+    /// <summary>A line after <c>m=</c>: only i, c, b, k and a belong to a media section (RFC 4566 §5).</summary>
+    public string? ReadLine(char type, string value) => type switch
+    {
+        'i' => SdpParser.SetOnce(ref _information, value, type),
+        'c' => SdpParser.ReadConnection(value, _connections.Add),
+        'b' => SdpParser.ReadBandwidth(value, _bandwidths.Add),
+        'k' => SdpParser.SetOnce(ref _encryptionKey, value, type),
+        'a' => SdpParser.ReadAttribute(value, _attributes.Add),
+        _ when SdpSessionBuilder.IsKnownType(type) =>
+            $"'{type}=' belongs to the session level and cannot follow an m= line (RFC 4566 §5)",
+        _ => SdpSessionBuilder.UnknownType(type),
+    };
 
     public SdpMediaDescription Build() => media with
     {
-        Information = Information,
-        EncryptionKey = EncryptionKey,
-        Connections = Connections,
-        Bandwidths = Bandwidths,
-        Attributes = Attributes,
+        Information = _information,
+        EncryptionKey = _encryptionKey,
+        Connections = _connections,
+        Bandwidths = _bandwidths,
+        Attributes = _attributes,
     };
 }

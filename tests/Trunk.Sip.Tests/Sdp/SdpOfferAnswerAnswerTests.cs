@@ -160,7 +160,7 @@ public sealed class SdpOfferAnswerAnswerTests
         var accepted = Accept(SdpSamples.Rfc2543HoldReInvite, Options(SdpCodec.Pcmu));
 
         Assert.Equal(SdpDirection.RecvOnly, accepted.Answer.Media[0].Direction);
-        Assert.True(accepted.Audio.IsRemoteOnHold);
+        Assert.False(accepted.Audio.Direction.CanSend());
     }
 
     [Fact]
