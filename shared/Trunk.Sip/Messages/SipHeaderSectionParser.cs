@@ -117,7 +117,7 @@ internal static class SipHeaderSectionParser
     // LWS = [*WSP CRLF] 1*WSP is equivalent to one SP (§7.3.1).
     private static string Unfold(ReadOnlySpan<byte> raw)
     {
-        var buffer = new byte[raw.Length];
+        var buffer = raw.Length <= 512 ? stackalloc byte[raw.Length] : new byte[raw.Length];
         var length = 0;
         for (var i = 0; i < raw.Length; i++)
         {
@@ -140,6 +140,6 @@ internal static class SipHeaderSectionParser
             buffer[length++] = raw[i];
         }
 
-        return Encoding.UTF8.GetString(buffer.AsSpan(0, length).Trim(" \t"u8));
+        return Encoding.UTF8.GetString(buffer[..length].Trim(" \t"u8));
     }
 }

@@ -154,15 +154,12 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>, IEquatable<SipHeaders
         return -1;
     }
 
-    public IEnumerator<SipHeader> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            yield return _items[i];
-        }
-    }
+    /// <summary>An allocation-free enumerator (the parser and serializer walk headers on every message).</summary>
+    public Enumerator GetEnumerator() => new(this);
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator<SipHeader> IEnumerable<SipHeader>.GetEnumerator() => new ArraySegment<SipHeader>(_items, 0, Count).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<SipHeader>)this).GetEnumerator();
 
     public bool Equals(SipHeaders? other)
     {
@@ -208,4 +205,20 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>, IEquatable<SipHeaders
 
     private static bool NameEquals(string a, string b) =>
         ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    public struct Enumerator
+    {
+        private readonly SipHeaders _headers;
+        private int _index;
+
+        internal Enumerator(SipHeaders headers)
+        {
+            _headers = headers;
+            _index = -1;
+        }
+
+        public readonly SipHeader Current => _headers._items[_index];
+
+        public bool MoveNext() => ++_index < _headers.Count;
+    }
 }

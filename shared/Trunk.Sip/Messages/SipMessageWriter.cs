@@ -103,5 +103,15 @@ internal static class SipMessageWriter
         return written;
     }
 
-    private static int DigitCount(int value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
+    private static int DigitCount(int value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
 }

@@ -1,7 +1,12 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Trunk.Sip.Messages;
+
+/// <summary>Parses one element of a header value.</summary>
+internal delegate bool SpanParser<T>(ReadOnlySpan<char> value, [NotNullWhen(true)] out T? result)
+    where T : class;
 
 /// <summary>Character classes and small lexical helpers of the RFC 3261 §25.1 grammar.</summary>
 internal static class SipSyntax
@@ -232,7 +237,8 @@ internal static class SipSyntax
     public static bool TryParseParameters(ReadOnlySpan<char> s, int pos, out SipParameters parameters)
     {
         parameters = SipParameters.Empty;
-        List<SipParameter>? list = null;
+        SipParameter[]? items = null;
+        var count = 0;
         while (true)
         {
             pos = SkipWhitespace(s, pos);
@@ -241,7 +247,7 @@ internal static class SipSyntax
                 break;
             }
 
-            if (s[pos] != ';')
+            if (s[pos] != ';' || count == SipLimits.MaxListValues)
             {
                 return false;
             }
@@ -269,12 +275,62 @@ internal static class SipSyntax
                 pos = valueEnd;
             }
 
-            (list ??= []).Add(new SipParameter(name, value));
+            items ??= new SipParameter[2];
+            if (count == items.Length)
+            {
+                Array.Resize(ref items, count * 2);
+            }
+
+            items[count++] = new SipParameter(name, value);
         }
 
-        if (list is not null)
+        if (items is not null)
         {
-            parameters = new SipParameters([.. list]);
+            if (count != items.Length)
+            {
+                Array.Resize(ref items, count);
+            }
+
+            parameters = new SipParameters(items);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Parses every element of a comma-separated header value with <paramref name="parse"/>;
+    /// a value without a comma outside quotes is parsed whole, without splitting.
+    /// </summary>
+    public static bool TryParseEach<T>(string value, List<T> into, SpanParser<T> parse)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(into);
+        if (!value.Contains(','))
+        {
+            if (!parse(value, out var single))
+            {
+                return false;
+            }
+
+            into.Add(single);
+            return true;
+        }
+
+        var parts = new List<Range>();
+        if (!TrySplitList(value, parts))
+        {
+            return false;
+        }
+
+        foreach (var range in parts)
+        {
+            if (!parse(value.AsSpan()[range], out var item))
+            {
+                return false;
+            }
+
+            into.Add(item);
         }
 
         return true;

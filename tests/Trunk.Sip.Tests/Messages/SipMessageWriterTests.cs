@@ -38,4 +38,21 @@ public sealed class SipMessageWriterTests
         Assert.Contains("Content-Length: 16\r\n", text, StringComparison.Ordinal);
         Assert.EndsWith("Content-Type: message/sipfrag\r\n\r\nSIP/2.0 200 OK\r\n", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(999)]
+    [InlineData(1000)]
+    [InlineData(10000)]
+    public void When_the_body_length_crosses_a_power_of_ten_Should_size_Content_Length_exactly(int length)
+    {
+        var body = Enumerable.Repeat((byte)'x', length).ToArray();
+        var message = SampleMessages.Parse(SampleMessages.Refer).WithBody(body, "text/plain");
+
+        var parsed = SipMessageParser.Parse(message.ToBytes());
+
+        Assert.Equal(length, parsed.ContentLength);
+        Assert.Equal(body, parsed.Body.ToArray());
+    }
 }

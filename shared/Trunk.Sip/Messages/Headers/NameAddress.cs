@@ -98,28 +98,8 @@ public sealed record NameAddress(string? DisplayName, SipUri Uri, SipParameters 
     }
 
     /// <summary>Parses a comma-separated list of name-addr values (Route, Record-Route, P-Asserted-Identity, Diversion).</summary>
-    public static bool TryParseList(string value, List<NameAddress> into)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(into);
-        var parts = new List<Range>();
-        if (!SipSyntax.TrySplitList(value, parts))
-        {
-            return false;
-        }
-
-        foreach (var range in parts)
-        {
-            if (!TryParse(value.AsSpan()[range], out var address))
-            {
-                return false;
-            }
-
-            into.Add(address);
-        }
-
-        return true;
-    }
+    public static bool TryParseList(string value, List<NameAddress> into) =>
+        SipSyntax.TryParseEach(value, into, TryParse);
 
     /// <summary>Canonical form: quoted display name if any, the URI always in angle brackets.</summary>
     public override string ToString()

@@ -31,28 +31,8 @@ public sealed record ReasonHeader(string Protocol, SipParameters Parameters)
     }
 
     /// <summary>Parses one Reason field, which may hold several comma-separated values (one per protocol).</summary>
-    public static bool TryParseList(string value, List<ReasonHeader> into)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(into);
-        var parts = new List<Range>();
-        if (!SipSyntax.TrySplitList(value, parts))
-        {
-            return false;
-        }
-
-        foreach (var range in parts)
-        {
-            if (!TryParse(value.AsSpan()[range], out var reason))
-            {
-                return false;
-            }
-
-            into.Add(reason);
-        }
-
-        return true;
-    }
+    public static bool TryParseList(string value, List<ReasonHeader> into) =>
+        SipSyntax.TryParseEach(value, into, TryParse);
 
     public override string ToString() => Protocol + Parameters;
 }

@@ -7,8 +7,6 @@ namespace Trunk.Sip.Messages;
 /// </summary>
 public static class SipMessageHeaderExtensions
 {
-    private delegate bool SpanParser<T>(ReadOnlySpan<char> value, out T? result);
-
     public static IReadOnlyList<NameAddress>? GetRoutes(this SipMessage message) => Addresses(message, SipHeaderNames.Route);
 
     public static IReadOnlyList<NameAddress>? GetRecordRoutes(this SipMessage message) => Addresses(message, SipHeaderNames.RecordRoute);

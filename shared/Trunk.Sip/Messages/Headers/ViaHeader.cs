@@ -77,33 +77,13 @@ public sealed record ViaHeader(string Protocol, string Transport, string Host, i
             return false;
         }
 
-        via = new ViaHeader(ProtocolText(name, version), transport.ToString().ToUpperInvariant(), host, port, parameters);
+        via = new ViaHeader(ProtocolText(name, version), TransportName(transport), host, port, parameters);
         return true;
     }
 
     /// <summary>Parses every value of one Via header field (comma-separated, §7.3.1).</summary>
-    public static bool TryParseList(string value, List<ViaHeader> into)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(into);
-        var parts = new List<Range>();
-        if (!SipSyntax.TrySplitList(value, parts))
-        {
-            return false;
-        }
-
-        foreach (var range in parts)
-        {
-            if (!TryParse(value.AsSpan()[range], out var via))
-            {
-                return false;
-            }
-
-            into.Add(via);
-        }
-
-        return true;
-    }
+    public static bool TryParseList(string value, List<ViaHeader> into) =>
+        SipSyntax.TryParseEach(value, into, TryParse);
 
     public override string ToString()
     {
@@ -121,6 +101,19 @@ public sealed record ViaHeader(string Protocol, string Transport, string Host, i
         name.Equals("SIP", StringComparison.OrdinalIgnoreCase) && version.SequenceEqual("2.0")
             ? "SIP/2.0"
             : $"{name.ToString().ToUpperInvariant()}/{version}";
+
+    private static string TransportName(ReadOnlySpan<char> transport)
+    {
+        foreach (var known in (ReadOnlySpan<string>)["UDP", "TCP", "TLS", "WS", "WSS", "SCTP"])
+        {
+            if (transport.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        return transport.ToString().ToUpperInvariant();
+    }
 
     private static bool ReadProtocolPart(ReadOnlySpan<char> s, ref int pos, out ReadOnlySpan<char> part)
     {

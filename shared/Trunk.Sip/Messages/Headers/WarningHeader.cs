@@ -34,28 +34,8 @@ public sealed record WarningHeader(int Code, string Agent, string Text)
         return true;
     }
 
-    public static bool TryParseList(string value, List<WarningHeader> into)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(into);
-        var parts = new List<Range>();
-        if (!SipSyntax.TrySplitList(value, parts))
-        {
-            return false;
-        }
-
-        foreach (var range in parts)
-        {
-            if (!TryParse(value.AsSpan()[range], out var warning))
-            {
-                return false;
-            }
-
-            into.Add(warning);
-        }
-
-        return true;
-    }
+    public static bool TryParseList(string value, List<WarningHeader> into) =>
+        SipSyntax.TryParseEach(value, into, TryParse);
 
     public override string ToString() => $"{Code:D3} {Agent} {SipSyntax.Quote(Text)}";
 }
