@@ -141,7 +141,8 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
             return;
         }
 
-        _ = RunHandlerAsync(handler, incoming);
+        // Outside the transaction's lock, so that the handler's responses go out in the order it sends them.
+        _ = Task.Run(() => RunHandlerAsync(handler, incoming));
     }
 
     private async Task RunHandlerAsync(Func<IncomingRequest, Task> handler, IncomingRequest incoming)
