@@ -65,7 +65,8 @@ public abstract class SipMessage
     public int? ContentLength => ParseNumber(SipHeaderNames.ContentLength) is { } value and <= int.MaxValue ? (int)value : null;
 
     /// <summary>The Content-Type media type, lower case without parameters (e.g. <c>application/sdp</c>).</summary>
-    public string? ContentType => Headers.GetFirst(SipHeaderNames.ContentType) is { } value ? MediaType.TryParse(value, out var type) ? type.MimeType : null : null;
+    public string? ContentType =>
+        Headers.GetFirst(SipHeaderNames.ContentType) is { } value && MediaType.TryParse(value, out var type) ? type.MimeType : null;
 
     public abstract SipMessage WithHeaders(SipHeaders headers);
 

@@ -90,8 +90,11 @@ public static class SipMessageParser
         return end > pos && data[end - 1] == (byte)'\r' ? end - 1 : end;
     }
 
+    // A 400 copies Via, From, To, Call-ID and CSeq (§8.2.6.2) and goes back along the top Via
+    // (§18.2.2), so that one must parse; the others are copied as received.
     private static bool HasTransactionHeaders(SipHeaders headers) =>
-        headers.Contains(SipHeaderNames.Via) && headers.Contains(SipHeaderNames.From) && headers.Contains(SipHeaderNames.To)
+        headers.GetFirst(SipHeaderNames.Via) is { } via && ViaHeader.TryParseList(via, [])
+        && headers.Contains(SipHeaderNames.From) && headers.Contains(SipHeaderNames.To)
         && headers.Contains(SipHeaderNames.CallId) && headers.Contains(SipHeaderNames.CSeq);
 
     // §18.3: Content-Length frames the body; for UDP a missing one means "to the end of the datagram",

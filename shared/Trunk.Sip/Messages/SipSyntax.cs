@@ -259,7 +259,7 @@ internal static class SipSyntax
                 return false;
             }
 
-            var name = s[pos..nameEnd].ToString();
+            var name = ParameterName(s[pos..nameEnd]);
             pos = SkipWhitespace(s, nameEnd);
             string? value = null;
             if (pos < s.Length && s[pos] == '=')
@@ -275,7 +275,7 @@ internal static class SipSyntax
                 pos = valueEnd;
             }
 
-            items ??= new SipParameter[2];
+            items ??= new SipParameter[1];
             if (count == items.Length)
             {
                 Array.Resize(ref items, count * 2);
@@ -334,6 +334,23 @@ internal static class SipSyntax
         }
 
         return true;
+    }
+
+    private static readonly string[] CommonParameterNames =
+        ["tag", "branch", "rport", "received", "lr", "transport", "expires", "q", "user", "maddr", "ttl", "method", "id", "reason", "cause", "text"];
+
+    /// <summary>The shared string for a frequent parameter name (saves an allocation per parameter).</summary>
+    public static string ParameterName(ReadOnlySpan<char> name)
+    {
+        foreach (var common in CommonParameterNames)
+        {
+            if (name.SequenceEqual(common))
+            {
+                return common;
+            }
+        }
+
+        return name.ToString();
     }
 
     private static int ReadGenericValue(ReadOnlySpan<char> s, int pos)

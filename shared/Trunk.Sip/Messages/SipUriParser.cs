@@ -192,22 +192,29 @@ internal static class SipUriParser
             return true;
         }
 
-        var list = new List<SipParameter>();
         s = s[1..];
+        var items = new SipParameter[s.Count(separator) + 1];
+        if (items.Length > SipLimits.MaxListValues)
+        {
+            return false;
+        }
+
+        var count = 0;
         foreach (var range in s.Split(separator))
         {
             var item = s[range];
             var equals = item.IndexOf('=');
             var name = equals < 0 ? item : item[..equals];
-            if (name.IsEmpty || (requireValue && equals < 0) || list.Count == SipLimits.MaxListValues)
+            if (name.IsEmpty || (requireValue && equals < 0))
             {
                 return false;
             }
 
-            list.Add(new SipParameter(SipSyntax.Unescape(name), equals < 0 ? null : SipSyntax.Unescape(item[(equals + 1)..])));
+            var decodedName = name.Contains('%') ? SipSyntax.Unescape(name) : SipSyntax.ParameterName(name);
+            items[count++] = new SipParameter(decodedName, equals < 0 ? null : SipSyntax.Unescape(item[(equals + 1)..]));
         }
 
-        pairs = new SipParameters([.. list]);
+        pairs = new SipParameters(items);
         return true;
     }
 

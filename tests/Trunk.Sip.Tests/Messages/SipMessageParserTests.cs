@@ -96,6 +96,17 @@ public sealed class SipMessageParserTests
         Assert.Equal("z9hG4bK-524287-1", response.TopVia?.Branch);
     }
 
+    [Fact]
+    public void When_the_top_Via_of_a_malformed_request_is_garbage_Should_drop_it()
+    {
+        var text = SampleMessages.Refer
+            .Replace("REFER sip:trunk@a1b2c3.trunk.example", "REFER <sip:trunk@a1b2c3.trunk.example>", StringComparison.Ordinal)
+            .Replace("SIP/2.0/UDP 192.168.1.100:5060", "garbage", StringComparison.Ordinal);
+
+        Assert.False(SipMessageParser.TryParse(SampleMessages.Bytes(text), out _, out var error));
+        Assert.True(error.ShouldDrop);
+    }
+
     [Theory]
     [InlineData("SIP/2.0 700 Too Big\r\nCall-ID: x\r\n\r\n")]
     [InlineData("SIP/2.0 20 OK\r\n\r\n")]

@@ -166,7 +166,7 @@ public static class SipRequestValidator
 
         foreach (var range in parts)
         {
-            if (MediaType.TryParse(accept.AsSpan()[range], out var range2) && range2.Covers(options.InviteAnswerType))
+            if (MediaType.TryParse(accept.AsSpan()[range], out var accepted) && accepted.Covers(options.InviteAnswerType))
             {
                 return null;
             }
