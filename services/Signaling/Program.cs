@@ -7,9 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("signaling");
 builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-return await app.RunServiceAsync();
+return await builder.RunServiceAsync();
 
 /// <summary>The Signaling host; public so that tests can start it.</summary>
 public partial class Program;

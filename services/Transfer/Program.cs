@@ -9,9 +9,7 @@ builder.AddServiceDefaults("transfer");
 builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 builder.AddTrunkMarten();
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-return await app.RunServiceAsync();
+return await builder.RunServiceAsync();
 
 /// <summary>The Transfer host; public so that tests can start it.</summary>
 public partial class Program;

@@ -33,6 +33,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddSingleton<SettingsValidation>();
         builder.AddTrunkTelemetry(identity);
         builder.Services.AddHealthChecks();
         return builder;

@@ -5,18 +5,26 @@ using Microsoft.Extensions.Options;
 
 namespace Trunk.ServiceDefaults.Hosting;
 
-/// <summary>Runs a host and turns a bad setting into one clear log line and a non-zero exit code.</summary>
+/// <summary>Builds and runs a host, and turns a bad setting into one clear log line and a non-zero exit code.</summary>
 public static partial class ServiceRunner
 {
     /// <summary>Exit code for invalid settings (sysexits.h EX_CONFIG).</summary>
     public const int InvalidSettingsExitCode = 78;
 
-    public static async Task<int> RunServiceAsync(this WebApplication app)
+    /// <summary>
+    /// Builds the app, maps the health endpoints and the service's own (<paramref name="map"/>), and runs until
+    /// SIGTERM or Ctrl-C. Settings are validated before the first endpoint is mapped.
+    /// </summary>
+    public static async Task<int> RunServiceAsync(this WebApplicationBuilder builder, Action<WebApplication>? map = null)
     {
-        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(builder);
+        await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trunk.Startup");
         try
         {
+            app.Services.GetRequiredService<SettingsValidation>().ValidateAll();
+            app.MapDefaultEndpoints();
+            map?.Invoke(app);
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }
@@ -24,10 +32,6 @@ public static partial class ServiceRunner
         {
             LogInvalidSettings(logger, string.Join(" ", e.Failures));
             return InvalidSettingsExitCode;
-        }
-        finally
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Settings;
 
 namespace Trunk.ServiceDefaults.Messaging;
@@ -18,10 +19,8 @@ public static class BusExtensions
         Action<IBusRegistrationConfigurator>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<RabbitMqSettings>()
-            .Bind(builder.Configuration.GetSection(RabbitMqSettings.Section))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RabbitMqSettings>, RabbitMqSettingsValidator>();
+        builder.Services.AddValidatedSettings<RabbitMqSettings, RabbitMqSettingsValidator>()
+            .Bind(builder.Configuration.GetSection(RabbitMqSettings.Section));
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Trunk.ServiceDefaults.Health;
+using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Settings;
 using Weasel.Core;
 
@@ -23,14 +24,12 @@ public static class MartenExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var isDevelopment = builder.Environment.IsDevelopment();
-        builder.Services.AddOptions<PostgresSettings>()
+        builder.Services.AddValidatedSettings<PostgresSettings, PostgresSettingsValidator>()
             .Configure(settings =>
             {
                 settings.ConnectionString = builder.Configuration.GetConnectionString(PostgresSettings.ConnectionStringName) ?? "";
                 settings.ApplySchemaOnStart = builder.Configuration.GetValue("Postgres:ApplySchemaOnStart", isDevelopment);
-            })
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PostgresSettings>, PostgresSettingsValidator>();
+            });
 
         builder.Services.AddMarten(services =>
         {

@@ -1,0 +1,65 @@
+using System.Net;
+
+namespace Trunk.Testing;
+
+/// <summary>
+/// What every trunk host promises (issue 2): it starts against the real broker, says when it is ready and which
+/// dependency is not, refuses to start on a missing setting, and stops on SIGTERM within 10 s. Each service's test
+/// project runs these against its own host by deriving from this class.
+/// </summary>
+public abstract class HostSpecification(string service)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
+
+    protected string Service { get; } = service;
+
+    [Fact]
+    public async Task When_started_against_real_servers_Should_report_ready_and_stop_on_SIGTERM_within_10_seconds()
+    {
+        await using var host = ServiceProcess.Start(Service);
+
+        var report = await host.WaitForReadinessAsync(r => r.Status == "Healthy", StartTimeout);
+        Assert.Equal(Service.ToLowerInvariant(), report.Service);
+        Assert.Equal("Healthy", report.Check("rabbitmq").Status);
+        AssertDependencies(report);
+        Assert.Contains("RabbitMQ 127.0.0.1:", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestInfrastructure.RabbitPassword + "@", host.Output, StringComparison.Ordinal);
+
+        var stopping = await host.StopAsync(StopLimit);
+        Assert.True(host.HasExited, $"{Service} still runs {stopping} after SIGTERM");
+        Assert.Equal(0, host.ExitCode);
+        Assert.True(stopping < StopLimit, $"{Service} took {stopping} to stop");
+    }
+
+    [Fact]
+    public async Task When_the_RabbitMQ_password_is_wrong_Should_report_not_ready_naming_rabbitmq()
+    {
+        await using var host = ServiceProcess.Start(Service, new Dictionary<string, string?> { ["RabbitMq__Password"] = "not-the-password" });
+
+        var report = await host.WaitForReadinessAsync(r => r.Check("rabbitmq").Status == "Unhealthy", StartTimeout);
+        Assert.Equal("Unhealthy", report.Status);
+        using var response = await host.Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var live = await host.Http.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
+    [Fact]
+    public async Task When_a_required_setting_is_missing_Should_exit_non_zero_naming_it()
+    {
+        await using var host = ServiceProcess.Start(Service, new Dictionary<string, string?> { ["RabbitMq__Password"] = "" });
+
+        var exitCode = await host.WaitForExitAsync(StartTimeout);
+        Assert.Equal(78, exitCode);
+        Assert.Contains("RabbitMq:Password is required.", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", host.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Checks the service's other dependencies in a healthy report.</summary>
+    protected virtual void AssertDependencies(HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Assert.Single(report.Checks);
+    }
+}
