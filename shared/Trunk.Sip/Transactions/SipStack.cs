@@ -135,6 +135,13 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     void ITransactionUser.OnRequest(ServerTransaction transaction)
     {
         var incoming = new IncomingRequest(this, transaction);
+        if (SipRequestValidator.Validate(transaction.Request, Options.Validation) is { } failure)
+        {
+            // §8.2: a request that fails the UAS checks is answered here and never reaches the handler.
+            incoming.Respond(failure.CreateResponse(transaction.Request, incoming.LocalTag));
+            return;
+        }
+
         if (OnRequest is not { } handler)
         {
             incoming.Respond(501);

@@ -1,3 +1,4 @@
+using Trunk.Sip.Messages;
 using Trunk.Sip.Transport;
 
 namespace Trunk.Sip.Transactions;
@@ -8,6 +9,9 @@ public sealed record SipStackOptions
     public SipTransportOptions Transport { get; init; } = new();
 
     public SipTimers Timers { get; init; } = new();
+
+    /// <summary>The UAS checks of RFC 3261 §8.2 run before a handler sees a request (400, 415, 416, 420, 501…).</summary>
+    public SipValidationOptions Validation { get; init; } = SipValidationOptions.Default;
 
     /// <summary>The user part of our Contact (§8.1.1.8, §12.1.1).</summary>
     public string ContactUser { get; init; } = "trunk";
