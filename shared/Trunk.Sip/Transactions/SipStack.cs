@@ -11,19 +11,18 @@ namespace Trunk.Sip.Transactions;
 /// </summary>
 public sealed class SipStack : ITransactionUser, IAsyncDisposable
 {
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SuccessRetransmitter _successes;
 
     public SipStack(SipStackOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        _time = time ?? TimeProvider.System;
+        time ??= TimeProvider.System;
         loggers ??= NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger<SipStack>();
-        Transport = new SipTransportLayer(options.Transport, _time, loggers.CreateLogger<SipTransportLayer>());
-        Transactions = new TransactionLayer(Transport, _time, options.Timers, loggers.CreateLogger<TransactionLayer>()) { User = this };
-        _successes = new SuccessRetransmitter(_time, options.Timers);
+        Transport = new SipTransportLayer(options.Transport, time, loggers.CreateLogger<SipTransportLayer>());
+        Transactions = new TransactionLayer(Transport, time, options.Timers, loggers.CreateLogger<TransactionLayer>()) { User = this };
+        _successes = new SuccessRetransmitter(time, options.Timers);
     }
 
     public SipStackOptions Options { get; }

@@ -14,16 +14,4 @@ public static class SipTransportProtocolExtensions
 
     /// <summary>Reliable transports do not need retransmissions (§17.1.1.2, §17.2.1).</summary>
     public static bool IsReliable(this SipTransportProtocol protocol) => protocol != SipTransportProtocol.Udp;
-
-    public static bool TryParse(string token, out SipTransportProtocol protocol)
-    {
-        protocol = SipTransportProtocol.Udp;
-        if (string.Equals(token, "UDP", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        protocol = SipTransportProtocol.Tcp;
-        return string.Equals(token, "TCP", StringComparison.OrdinalIgnoreCase);
-    }
 }
