@@ -1,15 +1,12 @@
-using MassTransit;
+using Trunk.Policy;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
-using Trunk.ServiceDefaults.Messaging;
-using Trunk.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("policy");
-builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
-builder.AddTrunkMarten();
+builder.AddPolicy();
 
-return await builder.RunServiceAsync();
+return await builder.RunServiceAsync(app => app.MapPolicyApi());
 
 /// <summary>The Policy host; public so that tests can start it.</summary>
 public partial class Program;

@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+
+namespace Trunk.Policy.Balances;
+
+/// <summary>An open reservation: what a transfer may still spend.</summary>
+public sealed record Reservation(Guid CallId, decimal Amount, decimal PricePerMinute);
+
+/// <summary>
+/// An account's money, folded from its balance stream. <see cref="Available"/> excludes what is reserved;
+/// <see cref="Charges"/> remembers every settled transfer so that a repeated charge changes nothing.
+/// </summary>
+public sealed record Balance
+{
+    public Guid Id { get; init; }
+
+    public decimal Available { get; init; }
+
+    public ImmutableDictionary<Guid, Reservation> Reservations { get; init; } = ImmutableDictionary<Guid, Reservation>.Empty;
+
+    public ImmutableDictionary<Guid, decimal> Charges { get; init; } = ImmutableDictionary<Guid, decimal>.Empty;
+
+    public ImmutableHashSet<string> TopUpReferences { get; init; } = ImmutableHashSet<string>.Empty;
+
+    public decimal Reserved => Reservations.Values.Sum(r => r.Amount);
+
+    public static Balance Empty(Guid accountId) => new() { Id = accountId };
+
+    public Balance Evolve(object fact) => fact switch
+    {
+        BalanceToppedUp e => this with
+        {
+            Available = Available + e.Amount,
+            TopUpReferences = TopUpReferences.Add(e.Reference),
+        },
+        FundsReserved e => this with
+        {
+            Available = Available - e.Amount,
+            Reservations = Reservations.SetItem(e.TransferId, new Reservation(e.CallId, e.Amount, e.PricePerMinute)),
+        },
+        CallCharged e => ApplyCharge(e),
+        FundsReleased e => this with
+        {
+            Available = Available + e.Amount,
+            Reservations = Reservations.Remove(e.TransferId),
+        },
+        _ => this,
+    };
+
+    private Balance ApplyCharge(CallCharged e)
+    {
+        var held = Reservations.TryGetValue(e.TransferId, out var reservation) ? reservation.Amount : 0m;
+        var fromReservation = Math.Min(held, e.Amount);
+        var left = held - fromReservation;
+        return this with
+        {
+            Available = Available - (e.Amount - fromReservation),
+            Reservations = reservation is null || left == 0
+                ? Reservations.Remove(e.TransferId)
+                : Reservations.SetItem(e.TransferId, reservation with { Amount = left }),
+            Charges = Charges.SetItem(e.TransferId, e.Amount),
+        };
+    }
+}

@@ -1,0 +1,53 @@
+using Marten;
+using Trunk.Policy.Api;
+
+namespace Trunk.Policy.Balances;
+
+/// <summary>
+/// Runs a balance decision against the account's stream with optimistic concurrency: the events are appended
+/// only if no one appended since the state was read (Marten <c>FetchForWriting</c>). On a lost race the decision
+/// is taken again on the new state, so two reservations racing for the last cent cannot both win.
+/// </summary>
+public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider time, ILogger<BalanceLedger> logger)
+{
+    private const int MaxAttempts = 20;
+
+    public async Task<TResult> DecideAsync<TResult>(
+        Guid accountId,
+        Func<Balance, DateTimeOffset, (IReadOnlyList<object> Events, TResult Result)> decide,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var stream = await session.Events.FetchForWriting<Balance>(accountId, cancellationToken).ConfigureAwait(false);
+            var (events, result) = decide(stream.Aggregate ?? Balance.Empty(accountId), time.GetUtcNow());
+            if (events.Count == 0)
+            {
+                return result;
+            }
+
+            stream.AppendMany(events);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (Exception e) when (Conflicts.IsConflict(e) && attempt < MaxAttempts)
+            {
+                LogLostRace(accountId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task<Balance> GetAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<Balance>(accountId, cancellationToken).ConfigureAwait(false) ?? Balance.Empty(accountId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Balance of account {AccountId} changed under us (attempt {Attempt}); deciding again")]
+    private partial void LogLostRace(Guid accountId, int attempt);
+}

@@ -1,0 +1,73 @@
+using Marten;
+using MassTransit;
+using Trunk.Policy.Accounts;
+using Trunk.Policy.Balances;
+using Trunk.Policy.Rates;
+using Trunk.ServiceDefaults;
+using Messages = Trunk.Contracts.Policy;
+
+namespace Trunk.Policy.Transfers;
+
+/// <summary>
+/// Answers <see cref="Messages.ReserveFunds"/>: minutes × the target's rate held on the balance, or
+/// <see cref="Messages.InsufficientFunds"/>. Idempotent by transfer id: a redelivery answers with the same reservation.
+/// </summary>
+public sealed partial class ReserveFundsConsumer(
+    IQuerySession session,
+    BalanceLedger ledger,
+    ServiceIdentity identity,
+    TimeProvider time,
+    ILogger<ReserveFundsConsumer> logger) : IConsumer<Messages.ReserveFunds>
+{
+    public async Task Consume(ConsumeContext<Messages.ReserveFunds> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Message;
+        var token = context.CancellationToken;
+        var account = await session.LoadAsync<Account>(request.AccountId, token).ConfigureAwait(false);
+        var rate = await RateBook.FindAsync(session, Digits.Of(request.TargetNumber), token).ConfigureAwait(false);
+        if (account is null || rate is null)
+        {
+            LogNoAccountOrRate(request.CallId, request.TransferId, request.AccountId);
+            await context.RespondAsync(new Messages.InsufficientFunds(
+                request.CallId, time.GetUtcNow(), request.TransferId, request.AccountId, 0m, 0m)).ConfigureAwait(false);
+            return;
+        }
+
+        var reserve = new Reserve(request.AccountId, request.TransferId, request.CallId, rate.PricePerMinute, request.Minutes);
+        var decision = await ledger.DecideAsync(
+            request.AccountId,
+            (state, now) =>
+            {
+                var d = BalanceDecider.Handle(state, reserve, now);
+                return (d.Events, d);
+            },
+            token).ConfigureAwait(false);
+
+        var at = time.GetUtcNow();
+        if (!decision.Covered)
+        {
+            LogRefused(request.CallId, request.TransferId, decision.Amount, decision.Available);
+            await context.RespondAsync(new Messages.InsufficientFunds(
+                request.CallId, at, request.TransferId, request.AccountId, decision.Amount, decision.Available)).ConfigureAwait(false);
+            return;
+        }
+
+        var reserved = new Messages.FundsReserved(request.CallId, at, identity.InstanceId, request.TransferId, request.AccountId, decision.Amount);
+        LogReserved(request.CallId, request.TransferId, decision.Amount);
+        await context.RespondAsync(reserved).ConfigureAwait(false);
+        if (decision.Events.Count > 0)
+        {
+            await context.Publish(reserved, token).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reserved {Amount} for transfer {TransferId} of call {CallId}")]
+    private partial void LogReserved(Guid callId, Guid transferId, decimal amount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Required} for transfer {TransferId} of call {CallId}: {Available} available")]
+    private partial void LogRefused(Guid callId, Guid transferId, decimal required, decimal available);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No account {AccountId} or no rate for transfer {TransferId} of call {CallId}")]
+    private partial void LogNoAccountOrRate(Guid callId, Guid transferId, Guid accountId);
+}
