@@ -69,7 +69,14 @@ public static class PolicyExtensions
         bus.AddConsumer<GetTrunkByDidConsumer>().Endpoint(e => e.Name = prefix + "policy-get-trunk-by-did");
         if (prefix.Length > 0)
         {
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.ConfigureConsumeTopology = false);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.ConfigureConsumeTopology = false;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.AutoDelete = true;
+                }
+            });
         }
     }
 

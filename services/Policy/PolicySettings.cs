@@ -7,7 +7,7 @@ namespace Trunk.Policy;
 /// <summary>
 /// <c>Policy:*</c> settings. <see cref="Schema"/> overrides the PostgreSQL schema (default <c>policy</c>);
 /// <see cref="QueuePrefix"/> gives the bus endpoints their own queues, not bound to the message exchanges, so that a
-/// second Policy (a test's) answers only requests sent to it; <see cref="SeedDemoData"/> defaults to on in Development.
+/// second Policy (a test's) answers only requests sent to it (its queues are deleted when it stops); <see cref="SeedDemoData"/> defaults to on in Development.
 /// </summary>
 public sealed class PolicySettings
 {
