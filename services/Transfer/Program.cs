@@ -1,13 +1,10 @@
-using MassTransit;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
-using Trunk.ServiceDefaults.Messaging;
-using Trunk.ServiceDefaults.Persistence;
+using Trunk.Transfer;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("transfer");
-builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
-builder.AddTrunkMarten();
+builder.AddTransfer();
 
 return await builder.RunServiceAsync();
 

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Trunk.Transfer.Outbox;
+
+/// <summary>
+/// Sends (commands, to the owning Signaling instance's queue) or publishes (events and requests) every stored
+/// <see cref="OutboxMessage"/> in creation order, with the stored id as the bus message id, and marks it sent. It
+/// runs on a signal after each commit and on a poll, so messages left by a stopped instance go out when it
+/// restarts. A crash between the send and the mark sends the message again with the same id: at-least-once, and
+/// consumers deduplicate by message id.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IDocumentStore store,
+    IBus bus,
+    OutboxSignal signal,
+    TimeProvider time,
+    IOptions<TransferSettings> settings,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchBatchAsync(stoppingToken).ConfigureAwait(false) == BatchSize)
+                {
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDispatchFailed(e);
+            }
+
+            await signal.WaitAsync(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Dispatches up to one batch of pending messages; returns how many were sent.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var pending = await session.Query<OutboxMessage>()
+            .Where(message => message.SentAt == null)
+            .OrderBy(message => message.CreatedAt)
+            .Take(BatchSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var message in pending)
+        {
+            await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
+            message.SentAt = time.GetUtcNow();
+            session.Store(message);
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return pending.Count;
+    }
+
+    private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var type = Type.GetType(message.MessageType, throwOnError: true)!;
+        var body = JsonSerializer.Deserialize(message.Body, type, JsonSerializerOptions.Web)!;
+        if (message.Destination is { } destination)
+        {
+            var endpoint = await bus.GetSendEndpoint(new Uri(destination)).ConfigureAwait(false);
+            await endpoint.Send(body, type, Pipe.Execute<SendContext>(context => Stamp(context, message)), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await bus.Publish(body, type, Pipe.Execute<PublishContext>(context => Stamp(context, message)), cancellationToken).ConfigureAwait(false);
+        }
+
+        LogDispatched(message.CallId, message.TransferId, type.Name, message.Destination ?? "publish");
+    }
+
+    private static void Stamp(SendContext context, OutboxMessage message)
+    {
+        context.MessageId = message.Id;
+        context.CorrelationId = message.TransferId;
+        if (message.ResponseAddress is { } responseAddress)
+        {
+            context.RequestId = message.Id;
+            context.ResponseAddress = new Uri(responseAddress);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId} transfer {TransferId}: {MessageType} dispatched to {Destination}")]
+    private partial void LogDispatched(Guid callId, Guid transferId, string messageType, string destination);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; retrying at the next poll")]
+    private partial void LogDispatchFailed(Exception exception);
+}

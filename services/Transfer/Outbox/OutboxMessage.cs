@@ -1,0 +1,29 @@
+namespace Trunk.Transfer.Outbox;
+
+/// <summary>
+/// A message the saga produced, stored in the same Marten transaction as the saga's state and dispatched by
+/// <see cref="OutboxDispatcher"/> after the commit. <see cref="Id"/> is the bus message id, so a message sent twice
+/// (the dispatcher stopped between the send and <see cref="SentAt"/>) is recognised by idempotent consumers.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; set; }
+
+    public Guid CallId { get; set; }
+
+    public Guid TransferId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The queue a command is sent to (<c>queue:&lt;name&gt;</c>); null for a published event or request.</summary>
+    public string? Destination { get; set; }
+
+    /// <summary>Where a request's response goes (the saga's own queue); null for events and commands.</summary>
+    public string? ResponseAddress { get; set; }
+
+    public string MessageType { get; set; } = "";
+
+    public string Body { get; set; } = "";
+
+    public DateTimeOffset? SentAt { get; set; }
+}

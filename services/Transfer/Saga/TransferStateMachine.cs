@@ -1,0 +1,264 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Trunk.Contracts;
+using Trunk.Contracts.Calls;
+using Trunk.Contracts.Policy;
+using Trunk.Contracts.Transfers;
+
+namespace Trunk.Transfer.Saga;
+
+/// <summary>
+/// One REFER's transfer (ARCHITECTURE.md, the main flow and the NOTIFY table). Policy's answers are response types,
+/// never exceptions; its deadline and the ring timeout are persistent timeouts (<see cref="Scheduling.TimeoutScheduler"/>).
+/// Every message produced goes through <see cref="TransferActions"/> into the outbox stored with the state.
+/// </summary>
+public sealed partial class TransferStateMachine : MassTransitStateMachine<TransferState>
+{
+    public TransferStateMachine(TransferActions actions, ILogger<TransferStateMachine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        InstanceState(x => x.CurrentState);
+
+        Event(() => ReferReceived, e => e.CorrelateById(c => c.Message.TransferId));
+        Event(() => TransferAllowed, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => TransferDenied, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => FundsReserved, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => InsufficientFunds, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => TargetRinging, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => TargetAnswered, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => TargetFailed, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => CallBridged, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => PolicyDeadline, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => RingTimeout, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => LegHungUp, e => ByCall(e));
+        Event(() => CallEnded, e => ByCall(e));
+
+        // An event the current state does not expect (a late timeout, a duplicate ringing, the endpoint's BYE) is
+        // acknowledged and changes nothing.
+        OnUnhandledEvent(context => context.Ignore());
+
+        Initially(
+            When(ReferReceived)
+                .Then(c =>
+                {
+                    Start(c.Saga, c.Message);
+                    actions.CheckTransfer(c.Saga);
+                    LogReferReceived(logger, c.Saga.CallId, c.Saga.CorrelationId, c.Saga.TargetNumber);
+                })
+                .TransitionTo(AwaitingPolicy));
+
+        During(AwaitingPolicy,
+            When(TransferDenied)
+                .Then(c =>
+                {
+                    actions.CancelPolicyDeadline(c.Saga);
+                    actions.AnswerRefer(c.Saga, c.Message.SipCode, c.Message.Reason);
+                    actions.PolicyDenied(c.Saga, c.Message.SipCode, c.Message.Reason);
+                    LogEnded(logger, c.Saga.CallId, c.Saga.CorrelationId, c.Message.SipCode, c.Message.Reason);
+                })
+                .Finalize(),
+            When(TransferAllowed)
+                .Then(c =>
+                {
+                    actions.CancelPolicyDeadline(c.Saga);
+                    actions.AnswerRefer(c.Saga, 202, "Accepted");
+                    actions.Accepted(c.Saga);
+                    actions.Notify(c.Saga, 100, "Trying", final: false);
+                    actions.ReserveFunds(c.Saga);
+                })
+                .TransitionTo(Reserving),
+            When(PolicyDeadline, c => c.Message.TimeoutId == c.Saga.PolicyDeadlineId)
+                .Then(c =>
+                {
+                    actions.AnswerReferUnavailable(c.Saga);
+                    Fail(actions, logger, c.Saga, 503, "No policy decision before the deadline");
+                })
+                .TransitionTo(Failed));
+
+        During(Reserving,
+            When(FundsReserved)
+                .Then(c =>
+                {
+                    actions.CancelPolicyDeadline(c.Saga);
+                    c.Saga.ReservedAmount = c.Message.Amount;
+                    actions.DialTarget(c.Saga);
+                })
+                .TransitionTo(Dialling),
+            When(InsufficientFunds)
+                .Then(c =>
+                {
+                    actions.CancelPolicyDeadline(c.Saga);
+                    actions.Notify(c.Saga, 402, "Payment Required", final: true);
+                    Fail(actions, logger, c.Saga, 402, "Insufficient balance");
+                })
+                .TransitionTo(Failed),
+            When(PolicyDeadline, c => c.Message.TimeoutId == c.Saga.PolicyDeadlineId)
+                .Then(c =>
+                {
+                    actions.Notify(c.Saga, 503, "Service Unavailable", final: true);
+                    Fail(actions, logger, c.Saga, 503, "No funds decision before the deadline");
+                })
+                .TransitionTo(Failed));
+
+        During(Dialling, Ringing,
+            When(TargetRinging)
+                .Then(c => actions.Notify(c.Saga, c.Message.SipCode, c.Message.SipCode == 183 ? "Session Progress" : "Ringing", final: false))
+                .TransitionTo(Ringing),
+            When(TargetAnswered)
+                .Then(c =>
+                {
+                    actions.CancelRingTimeout(c.Saga);
+                    actions.BridgeLegs(c.Saga);
+                })
+                .TransitionTo(Bridging),
+            When(TargetFailed)
+                .Then(c =>
+                {
+                    actions.CancelRingTimeout(c.Saga);
+                    actions.Notify(c.Saga, c.Message.SipCode, c.Message.Reason, final: true);
+                    Fail(actions, logger, c.Saga, c.Message.SipCode, c.Message.Reason);
+                })
+                .TransitionTo(Failed),
+            When(RingTimeout, c => c.Message.TimeoutId == c.Saga.RingTimeoutId)
+                .Then(c =>
+                {
+                    c.Saga.RingTimeoutId = null;
+                    actions.CancelTarget(c.Saga, "No answer before the ring timeout");
+                    actions.Notify(c.Saga, 480, "Temporarily Unavailable", final: true);
+                    Fail(actions, logger, c.Saga, 480, "No answer before the ring timeout");
+                })
+                .TransitionTo(Failed));
+
+        During(Bridging,
+            When(CallBridged)
+                .Then(c =>
+                {
+                    actions.Notify(c.Saga, 200, "OK", final: true);
+                    actions.HangUp(c.Saga, LegSide.Endpoint, "Transferred");
+                    actions.Completed(c.Saga);
+                    LogEnded(logger, c.Saga.CallId, c.Saga.CorrelationId, 200, "Bridged");
+                })
+                .TransitionTo(Completed));
+
+        // The caller's BYE cancels the transfer in any state where it is still under way; the endpoint's BYE after
+        // the 202 does not (the caller is ours). After the bridge and after a failure the call's end only settles money.
+        During([AwaitingPolicy, Reserving, Dialling, Ringing, Bridging],
+            When(LegHungUp, c => c.Message.Leg == LegSide.Caller)
+                .Then(c => CallerGone(actions, logger, c.Saga))
+                .TransitionTo(Failed),
+            When(CallEnded)
+                .Then(c => CallerGone(actions, logger, c.Saga))
+                .TransitionTo(Failed));
+
+        During(Completed,
+            When(CallEnded)
+                .Then(c => actions.ChargeCall(c.Saga, c.Message.At))
+                .Finalize());
+
+        // A reservation answered after the transfer failed (deadline, caller gone) is released at once.
+        During(Failed,
+            When(FundsReserved)
+                .Then(c =>
+                {
+                    c.Saga.ReservedAmount = c.Message.Amount;
+                    actions.ReleaseFunds(c.Saga);
+                }));
+    }
+
+    public State AwaitingPolicy { get; private set; } = null!;
+
+    public State Reserving { get; private set; } = null!;
+
+    public State Dialling { get; private set; } = null!;
+
+    public State Ringing { get; private set; } = null!;
+
+    public State Bridging { get; private set; } = null!;
+
+    public State Completed { get; private set; } = null!;
+
+    public State Failed { get; private set; } = null!;
+
+    public Event<ReferReceived> ReferReceived { get; private set; } = null!;
+
+    public Event<TransferAllowed> TransferAllowed { get; private set; } = null!;
+
+    public Event<TransferDenied> TransferDenied { get; private set; } = null!;
+
+    public Event<FundsReserved> FundsReserved { get; private set; } = null!;
+
+    public Event<InsufficientFunds> InsufficientFunds { get; private set; } = null!;
+
+    public Event<TargetRinging> TargetRinging { get; private set; } = null!;
+
+    public Event<TargetAnswered> TargetAnswered { get; private set; } = null!;
+
+    public Event<TargetFailed> TargetFailed { get; private set; } = null!;
+
+    public Event<CallBridged> CallBridged { get; private set; } = null!;
+
+    public Event<PolicyDeadlineElapsed> PolicyDeadline { get; private set; } = null!;
+
+    public Event<RingTimeoutElapsed> RingTimeout { get; private set; } = null!;
+
+    public Event<LegHungUp> LegHungUp { get; private set; } = null!;
+
+    public Event<CallEnded> CallEnded { get; private set; } = null!;
+
+    private static void ByTransfer<T>(IEventCorrelationConfigurator<TransferState, T> e, Func<ConsumeContext<T>, Guid> transferId)
+        where T : class
+    {
+        e.CorrelateById(transferId);
+        e.OnMissingInstance(m => m.Discard());
+    }
+
+    /// <summary>Leg events name the call, not the transfer: every transfer of the call sees them.</summary>
+    private static void ByCall<T>(IEventCorrelationConfigurator<TransferState, T> e)
+        where T : class, ICallMessage
+    {
+        e.CorrelateBy((transfer, context) => transfer.CallId == context.Message.CallId);
+        e.OnMissingInstance(m => m.Discard());
+    }
+
+    private static void Start(TransferState transfer, ReferReceived refer)
+    {
+        transfer.CallId = refer.CallId;
+        transfer.CommandQueue = refer.CommandQueue;
+        transfer.AccountId = refer.AccountId;
+        transfer.TrunkId = refer.TrunkId;
+        transfer.CallerNumber = refer.CallerNumber;
+        transfer.TargetNumber = refer.TargetNumber;
+        transfer.ReferToHost = refer.ReferToHost;
+        transfer.ReferredBy = refer.ReferredBy;
+        transfer.NotifyRequested = refer.NotifyRequested;
+        transfer.ReferredAt = refer.At;
+    }
+
+    private void CallerGone(TransferActions actions, ILogger logger, TransferState transfer)
+    {
+        actions.CancelPolicyDeadline(transfer);
+        actions.CancelRingTimeout(transfer);
+        if (transfer.CurrentState == Dialling.Name || transfer.CurrentState == Ringing.Name)
+        {
+            actions.CancelTarget(transfer, "The caller hung up");
+        }
+        else if (transfer.CurrentState == Bridging.Name)
+        {
+            actions.HangUp(transfer, LegSide.Target, "The caller hung up");
+        }
+
+        Fail(actions, logger, transfer, 487, "The caller hung up");
+    }
+
+    private static void Fail(TransferActions actions, ILogger logger, TransferState transfer, int sipCode, string reason)
+    {
+        actions.Failed(transfer, sipCode, reason);
+        LogEnded(logger, transfer.CallId, transfer.CorrelationId, sipCode, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} transfer {TransferId}: REFER to {TargetNumber} received")]
+    private static partial void LogReferReceived(ILogger logger, Guid callId, Guid transferId, string targetNumber);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} transfer {TransferId}: ended {SipCode} {Reason}")]
+    private static partial void LogEnded(ILogger logger, Guid callId, Guid transferId, int sipCode, string reason);
+}

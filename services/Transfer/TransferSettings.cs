@@ -1,0 +1,25 @@
+namespace Trunk.Transfer;
+
+/// <summary>Timeouts and limits of the transfer saga (section <c>Transfer</c>).</summary>
+public sealed class TransferSettings
+{
+    public const string Section = "Transfer";
+
+    /// <summary>How long the saga waits for Policy's answer to CheckTransfer or ReserveFunds before failing with 503.</summary>
+    public TimeSpan PolicyDeadline { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The Retry-After the endpoint gets with the 503 of a REFER that no policy decision answered.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>How long the target may ring before it is CANCELled and the endpoint gets NOTIFY 480.</summary>
+    public TimeSpan RingTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Minutes of the target's rate reserved before dialling.</summary>
+    public int ReservedMinutes { get; set; } = 10;
+
+    /// <summary>How often the outbox is read when no commit has woken the dispatcher.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often due timeouts are looked for: the most a timeout fires late.</summary>
+    public TimeSpan SchedulerPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Settings;
+
+namespace Trunk.Transfer;
+
+internal sealed class TransferSettingsValidator : IValidateOptions<TransferSettings>
+{
+    public ValidateOptionsResult Validate(string? name, TransferSettings options)
+    {
+        var failures = new List<string>();
+        Positive(failures, nameof(TransferSettings.PolicyDeadline), options.PolicyDeadline);
+        Positive(failures, nameof(TransferSettings.RingTimeout), options.RingTimeout);
+        Positive(failures, nameof(TransferSettings.OutboxPollInterval), options.OutboxPollInterval);
+        Positive(failures, nameof(TransferSettings.SchedulerPollInterval), options.SchedulerPollInterval);
+        if (options.ReservedMinutes is < 1 or > 600)
+        {
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.ReservedMinutes)} must be between 1 and 600 (was {options.ReservedMinutes}).");
+        }
+
+        if (options.RetryAfterSeconds is < 0 or > 3600)
+        {
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.RetryAfterSeconds)} must be between 0 and 3600 (was {options.RetryAfterSeconds}).");
+        }
+
+        return SettingRules.Result(failures);
+    }
+
+    private static void Positive(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{TransferSettings.Section}:{key} must be a positive duration (was {value}).");
+        }
+    }
+}
