@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Trunk.Contracts;
+using Trunk.Contracts.Calls;
+using Trunk.Contracts.Transfers;
+
+namespace Trunk.Transfer.Tests.Saga;
+
+/// <summary>Every command the Signaling instance that a test plays received, in order, per call.</summary>
+public sealed class SignalingLog
+{
+    private readonly ConcurrentQueue<ICallMessage> _commands = new();
+
+    public void Add(ICallMessage command) => _commands.Enqueue(command);
+
+    public IReadOnlyList<ICallMessage> For(Guid callId) => [.. _commands.Where(command => command.CallId == callId)];
+
+    public async Task<T> WaitFor<T>(Guid callId, Func<T, bool>? match = null, TimeSpan? timeout = null)
+        where T : class, ICallMessage
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (For(callId).OfType<T>().FirstOrDefault(command => match?.Invoke(command) ?? true) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"No {typeof(T).Name} for call {callId}; received: {string.Join(", ", For(callId))}");
+    }
+}
+
+/// <summary>The Signaling instance as a test plays it: a queue that receives the saga's commands.</summary>
+public sealed class SignalingRecorder(SignalingLog log) :
+    IConsumer<AnswerRefer>, IConsumer<SendReferNotify>, IConsumer<DialTarget>, IConsumer<CancelTarget>, IConsumer<BridgeLegs>, IConsumer<HangUpLeg>
+{
+    public Task Consume(ConsumeContext<AnswerRefer> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<SendReferNotify> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<DialTarget> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<CancelTarget> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<BridgeLegs> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<HangUpLeg> context) => Record(context.Message);
+
+    private Task Record(ICallMessage command)
+    {
+        log.Add(command);
+        return Task.CompletedTask;
+    }
+}
