@@ -101,6 +101,22 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
         Assert.DoesNotContain(transfer.Commands, command => command is CancelTarget);
     }
 
+    [Fact]
+    public async Task When_the_call_ends_after_the_bridge_Should_charge_the_call_and_finish()
+    {
+        var transfer = NewTransfer();
+        await transfer.DialledAsync();
+        await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await transfer.ExpectAsync<BridgeLegs>();
+        await transfer.PublishAsync(new CallBridged(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await LoadAsync(transfer.TransferId, "Completed");
+
+        await transfer.PublishAsync(new CallEnded(transfer.CallId, TransferScenario.Now.AddMinutes(2), "signaling-test", TimeSpan.FromMinutes(3), "caller-bye", 200, 16));
+
+        await LoadAsync(transfer.TransferId, "Final");
+        await AssertPublishedAsync<Trunk.Contracts.Policy.ChargeCall>(transfer);
+    }
+
     [Theory]
     [InlineData(486, "Busy Here")]
     [InlineData(603, "Decline")]
@@ -230,7 +246,7 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
 
     /// <summary>Events go out through the outbox: the published row is there and marked sent.</summary>
     private async Task AssertPublishedAsync<T>(TransferScenario transfer)
-        where T : ICallEvent
+        where T : ICallMessage
     {
         var typeName = typeof(T).FullName!;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
