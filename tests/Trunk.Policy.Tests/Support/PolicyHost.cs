@@ -32,7 +32,8 @@ public sealed class PolicyHost : IAsyncLifetime
 
     public static JsonSerializerOptions Json { get; } = CreateJsonOptions();
 
-    public Uri Queue(string name) => new($"queue:{QueuePrefix}{name}");
+    /// <summary>The address of one of this host's endpoints; they are auto-delete, and a sender must declare them the same way.</summary>
+    public Uri Queue(string name) => new($"queue:{QueuePrefix}{name}?autodelete=true");
 
     public IRequestClient<T> RequestClient<T>(string queue)
         where T : class =>
