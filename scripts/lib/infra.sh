@@ -105,6 +105,19 @@ start_rabbitmq() {
     log "RabbitMQ ready: vhost $TRUNK_RABBIT_VHOST, user $TRUNK_RABBIT_USER"
 }
 
+# One RabbitMQ virtual host per test project (test-<project>), so test projects running in parallel never
+# consume each other's published messages; tests/Trunk.Testing/TestInfrastructure.cs names them the same way.
+ensure_test_vhosts() {
+    local existing project vhost
+    existing=$(rabbitmqctl_local list_vhosts)
+    for project in tests/*/*.Tests.csproj; do
+        vhost="test-$(basename "$project" .csproj)"
+        grep -qx "$vhost" <<<"$existing" && continue
+        rabbitmqctl_local add_vhost "$vhost"
+        rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
+    done
+}
+
 ensure_infrastructure() {
     ensure_packages "$@"
     start_postgres

@@ -10,7 +10,11 @@ public static class TestInfrastructure
 
     public static int RabbitPort => int.Parse(Get("TRUNK_TEST_RABBIT_PORT", "5672"), System.Globalization.CultureInfo.InvariantCulture);
 
-    public static string RabbitVirtualHost => Get("TRUNK_TEST_RABBIT_VHOST", "trunk");
+    /// <summary>
+    /// Each test project has a virtual host of its own (<c>test-Trunk.Policy.Tests</c>, …; scripts/test creates
+    /// them), so that projects running in parallel never consume each other's published messages.
+    /// </summary>
+    public static string RabbitVirtualHost => Get("TRUNK_TEST_RABBIT_VHOST", "test-" + TestAssemblyName);
 
     public static string RabbitUsername => Get("TRUNK_TEST_RABBIT_USER", "trunk");
 
@@ -29,6 +33,9 @@ public static class TestInfrastructure
         ["RabbitMq__Password"] = RabbitPassword,
         ["ConnectionStrings__Postgres"] = PostgresConnectionString,
     };
+
+    private static string TestAssemblyName { get; } = Path.GetFileNameWithoutExtension(
+        Directory.GetFiles(AppContext.BaseDirectory, "*.Tests.dll").Single());
 
     private static string Get(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
