@@ -1,7 +1,7 @@
 using Marten;
 using Trunk.Policy.Api;
 using Trunk.Policy.Balances;
-using Trunk.Policy.Transfers;
+using Trunk.Policy.Numbers;
 
 namespace Trunk.Policy.Rates;
 

@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using Trunk.Contracts.Policy;
 using Trunk.Policy.Accounts;
+using Trunk.Policy.Numbers;
 using Trunk.Policy.Rates;
 using Trunk.Policy.Trunks;
 
@@ -16,10 +17,15 @@ public sealed partial class CheckTransferConsumer(IQuerySession session, TimePro
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Message;
         var token = context.CancellationToken;
-        var account = await session.LoadAsync<Account>(request.AccountId, token).ConfigureAwait(false);
-        var trunk = await session.LoadAsync<InboundTrunk>(request.TrunkId, token).ConfigureAwait(false);
-        var rate = await RateBook.FindAsync(session, Digits.Of(request.TargetNumber), token).ConfigureAwait(false);
-        var verdict = TransferRules.Decide(account, trunk, request.TargetNumber, request.ReferToHost, rate is null ? [] : [rate]);
+        // One database round trip for account, trunk and candidate rates: this sits on the REFER → 202 path.
+        var batch = session.CreateBatchQuery();
+        var account = batch.Load<Account>(request.AccountId);
+        var trunk = batch.Load<InboundTrunk>(request.TrunkId);
+        var rates = batch.LoadMany<Rate>().ById(RateBook.Prefixes(Digits.Of(request.TargetNumber)));
+        await batch.Execute(token).ConfigureAwait(false);
+        var verdict = TransferRules.Decide(
+            await account.ConfigureAwait(false), await trunk.ConfigureAwait(false), request.TargetNumber, request.ReferToHost,
+            await rates.ConfigureAwait(false));
         var now = time.GetUtcNow();
         if (verdict.Allowed)
         {
@@ -39,10 +45,4 @@ public sealed partial class CheckTransferConsumer(IQuerySession session, TimePro
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transfer {TransferId} of call {CallId} denied {SipCode}: {Reason}")]
     private partial void LogDenied(Guid callId, Guid transferId, int sipCode, string reason);
-}
-
-/// <summary>The digits of a dialled string, for prefix look-ups.</summary>
-public static class Digits
-{
-    public static string Of(string? number) => number is null ? "" : string.Concat(number.Where(char.IsAsciiDigit));
 }

@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using Trunk.Policy.Accounts;
 using Trunk.Policy.Balances;
+using Trunk.Policy.Numbers;
 using Trunk.Policy.Rates;
 using Trunk.ServiceDefaults;
 using Messages = Trunk.Contracts.Policy;
