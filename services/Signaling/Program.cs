@@ -1,11 +1,10 @@
-using MassTransit;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
-using Trunk.ServiceDefaults.Messaging;
+using Trunk.Signaling;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("signaling");
-builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddSignaling();
 
 return await builder.RunServiceAsync();
 

@@ -1,0 +1,57 @@
+using Trunk.Contracts;
+using Trunk.Contracts.Policy;
+using Trunk.Signaling.Tracing;
+using Trunk.Signaling.Transfers;
+using Trunk.Sip.Transactions;
+
+namespace Trunk.Signaling.Calls;
+
+/// <summary>
+/// One inbound call (ARCHITECTURE.md, Words): the caller leg and the legs we created for it, the transfer in
+/// progress if any, and its SIP trace. State changes happen under <see cref="Gate"/>; I/O happens outside it.
+/// </summary>
+internal sealed class Call(Guid id, TrunkSettings trunk, IncomingRequest callerInvite, string callerNumber, string did, DateTimeOffset receivedAt)
+{
+    public object Gate { get; } = new();
+
+    public Guid Id { get; } = id;
+
+    public TrunkSettings Trunk { get; } = trunk;
+
+    public IncomingRequest CallerInvite { get; } = callerInvite;
+
+    public string CallerNumber { get; } = callerNumber;
+
+    public string Did { get; } = did;
+
+    public DateTimeOffset ReceivedAt { get; } = receivedAt;
+
+    public DateTimeOffset? AnsweredAt { get; set; }
+
+    public Leg Caller { get; } = new(LegSide.Caller, new(callerInvite.Peer.Protocol, callerInvite.Peer.Remote));
+
+    public Leg? Endpoint { get; set; }
+
+    public Leg? Target { get; set; }
+
+    public Transfer? Transfer { get; set; }
+
+    /// <summary>True once caller and target talk to each other; the endpoint is then out of the call.</summary>
+    public bool Bridged { get; set; }
+
+    public bool Ended { get; set; }
+
+    public SipTraceBuffer Trace { get; } = new();
+
+    public string SipCallId => CallerInvite.Request.CallId ?? string.Empty;
+
+    public Leg? LegOf(LegSide side) => side switch
+    {
+        LegSide.Caller => Caller,
+        LegSide.Endpoint => Endpoint,
+        _ => Target,
+    };
+
+    /// <summary>The leg the caller talks to: the target once bridged, else the endpoint.</summary>
+    public Leg? PeerOfCaller => Bridged ? Target : Endpoint;
+}

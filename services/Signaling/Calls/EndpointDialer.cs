@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Trunk.Contracts;
+using Trunk.Contracts.Calls;
+using Trunk.ServiceDefaults;
+using Trunk.Signaling.Events;
+using Trunk.Signaling.Settings;
+using Trunk.Signaling.Sip;
+using Trunk.Sip.Dialogs;
+using Trunk.Sip.Messages;
+using Trunk.Sip.Transport;
+
+namespace Trunk.Signaling.Calls;
+
+/// <summary>
+/// The endpoint leg (B): an INVITE to the trunk's primary termination URI, then to the next on 408, 5xx or no answer
+/// in time; provisional responses relayed to the caller, the answer bridged to the caller, a failure passed back.
+/// </summary>
+internal sealed partial class EndpointDialer(
+    SipEndpoint sip,
+    EndpointInvites invites,
+    LegActions legs,
+    CallRegistry calls,
+    CallTerminator terminator,
+    CallEventPublisher events,
+    ServiceIdentity identity,
+    IOptions<SipSettings> settings,
+    TimeProvider time,
+    ILogger<EndpointDialer> logger)
+{
+    public async Task DialAsync(Call call)
+    {
+        var last = new EndpointAttempt(false, FailoverPolicy.NoAnswer, null);
+        var attempt = 0;
+        foreach (var uri in call.Trunk.TerminationUris)
+        {
+            if (call.CallerInvite.Cancelled.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (!SipUri.TryParse(uri, out var target) || !SipDestination.TryFromUri(target, out var destination))
+            {
+                LogBadTerminationUri(call.Id, call.SipCallId, uri);
+                continue;
+            }
+
+            last = await TryAsync(call, target, destination, ++attempt).ConfigureAwait(false);
+            if (last.Answered || !FailoverPolicy.TriesNext(last.StatusCode))
+            {
+                break;
+            }
+        }
+
+        if (last.Answered)
+        {
+            return;
+        }
+
+        if (call.CallerInvite.Cancelled.IsCancellationRequested)
+        {
+            await terminator.EndAsync(call, LegSide.Caller, 487, null, HangupCauses.CallerCancelled).ConfigureAwait(false);
+            return;
+        }
+
+        var code = FailoverPolicy.CallerCode(last.StatusCode);
+        sip.Respond(call, LegSide.Caller, call.CallerInvite, code);
+        var cause = last.StatusCode == FailoverPolicy.NoAnswer || attempt == 0 ? HangupCauses.EndpointUnreachable : HangupCauses.EndpointRejected;
+        await terminator.EndAsync(call, LegSide.Endpoint, code, last.Reason, cause).ConfigureAwait(false);
+    }
+
+    private async Task<EndpointAttempt> TryAsync(Call call, SipUri target, SipDestination destination, int attempt)
+    {
+        var leg = new Leg(LegSide.Endpoint, destination);
+        lock (call.Gate)
+        {
+            call.Endpoint = leg;
+        }
+
+        var invite = invites.ToEndpoint(call, target, destination);
+        var responded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        events.Publish(new EndpointDialled(call.Id, time.GetUtcNow(), identity.InstanceId, target.ToString(), attempt, invite.CallId ?? string.Empty));
+        LogDialling(call.Id, call.SipCallId, target.ToString(), attempt);
+        var final = sip.SendAsync(call, LegSide.Endpoint, invite, destination, provisional =>
+        {
+            responded.TrySetResult();
+            legs.OnProvisional(call, leg, invite, provisional);
+            RelayProvisional(call, provisional);
+        });
+        await using var cancelOnCallerCancel = call.CallerInvite.Cancelled.Register(() => _ = legs.EndAsync(call, leg)).ConfigureAwait(false);
+
+        var silence = Task.Delay(settings.Value.EndpointResponseTimeout, time);
+        if (await Task.WhenAny(final, responded.Task, silence).ConfigureAwait(false) == silence)
+        {
+            LogSilent(call.Id, call.SipCallId, target.ToString());
+            return new EndpointAttempt(false, FailoverPolicy.NoAnswer, null);
+        }
+
+        var ringing = Task.Delay(call.Trunk.RingTimeout, time);
+        if (await Task.WhenAny(final, ringing).ConfigureAwait(false) == ringing)
+        {
+            await legs.EndAsync(call, leg).ConfigureAwait(false);
+            var afterCancel = await final.ConfigureAwait(false);
+            if (!afterCancel.IsSuccess)
+            {
+                return new EndpointAttempt(false, FailoverPolicy.NoAnswer, null);
+            }
+        }
+
+        var response = await final.ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            lock (call.Gate)
+            {
+                leg.Ended = true;
+            }
+
+            return new EndpointAttempt(false, response.StatusCode, response.GetReasons()?.FirstOrDefault()?.ToString());
+        }
+
+        await AnswerAsync(call, leg, invite, response).ConfigureAwait(false);
+        return new EndpointAttempt(true, 200, null);
+    }
+
+    private void RelayProvisional(Call call, SipResponse provisional)
+    {
+        if (provisional.StatusCode is 180 or 183)
+        {
+            sip.Respond(call, LegSide.Caller, call.CallerInvite, provisional.StatusCode, provisional.ReasonPhrase, provisional.Body,
+                provisional.Body.IsEmpty ? null : provisional.Headers.GetFirst(SipHeaderNames.ContentType));
+        }
+    }
+
+    private async Task AnswerAsync(Call call, Leg leg, SipRequest invite, SipResponse answer)
+    {
+        if (!Dialog.TryCreateAsUac(invite, answer, out var endpointDialog))
+        {
+            LogNoDialog(call.Id, call.SipCallId);
+            sip.Respond(call, LegSide.Caller, call.CallerInvite, 502);
+            await terminator.EndAsync(call, LegSide.Endpoint, 502, null, HangupCauses.EndpointRejected).ConfigureAwait(false);
+            return;
+        }
+
+        leg.Dialog = endpointDialog;
+        await sip.SendAckAsync(call, LegSide.Endpoint, endpointDialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
+        var callerOk = call.CallerInvite.CreateResponse(200, null, answer.Body,
+            answer.Body.IsEmpty ? null : answer.Headers.GetFirst(SipHeaderNames.ContentType));
+        callerOk = callerOk.WithHeaders(callerOk.Headers.Set(SipHeaderNames.Contact, $"<{sip.Contact(call.CallerInvite.Peer.Protocol)}>"));
+        lock (call.Gate)
+        {
+            leg.Answered = true;
+            leg.RemoteSdp = answer.Body;
+            call.Caller.RemoteSdp = call.CallerInvite.Request.Body;
+        }
+
+        if (call.CallerInvite.Cancelled.IsCancellationRequested || !sip.Respond(call, LegSide.Caller, call.CallerInvite, callerOk))
+        {
+            await terminator.EndAsync(call, LegSide.Caller, 487, null, HangupCauses.CallerCancelled).ConfigureAwait(false);
+            return;
+        }
+
+        if (Dialog.TryCreateAsUas(call.CallerInvite.Request, callerOk, sip.Contact(call.CallerInvite.Peer.Protocol), out var callerDialog))
+        {
+            call.Caller.Dialog = callerDialog;
+            calls.AddDialog(call, LegSide.Caller, callerDialog!);
+        }
+
+        calls.AddDialog(call, LegSide.Endpoint, endpointDialog!);
+        var now = time.GetUtcNow();
+        lock (call.Gate)
+        {
+            call.Caller.Answered = true;
+            call.AnsweredAt = now;
+        }
+
+        events.Publish(new CallAnswered(call.Id, now, identity.InstanceId, invite.RequestUri.ToString(), now - call.ReceivedAt));
+        LogAnswered(call.Id, call.SipCallId, invite.CallId ?? string.Empty);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}): dialling {TerminationUri}, attempt {Attempt}")]
+    private partial void LogDialling(Guid callId, string sipCallId, string terminationUri, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}): termination URI {TerminationUri} is not a routable SIP URI")]
+    private partial void LogBadTerminationUri(Guid callId, string sipCallId, string terminationUri);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}): {TerminationUri} did not respond in time")]
+    private partial void LogSilent(Guid callId, string sipCallId, string terminationUri);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}): the endpoint's 2xx formed no dialog (no Contact or To tag)")]
+    private partial void LogNoDialog(Guid callId, string sipCallId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}) answered; endpoint leg SIP Call-ID {EndpointCallId}")]
+    private partial void LogAnswered(Guid callId, string sipCallId, string endpointCallId);
+}

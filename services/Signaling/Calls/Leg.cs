@@ -1,0 +1,34 @@
+using Trunk.Contracts;
+using Trunk.Sip.Dialogs;
+using Trunk.Sip.Messages;
+using Trunk.Sip.Transport;
+
+namespace Trunk.Signaling.Calls;
+
+/// <summary>One leg of a call: where it goes, its dialog once formed, and, for our INVITEs, the request as sent.</summary>
+internal sealed class Leg(LegSide side, SipDestination destination)
+{
+    public LegSide Side { get; } = side;
+
+    /// <summary>Where the leg's initial INVITE went (or came from).</summary>
+    public SipDestination Destination { get; } = destination;
+
+    public Dialog? Dialog { get; set; }
+
+    /// <summary>Our INVITE with the Via it went out with (from its first provisional response), needed to CANCEL it (§9.1).</summary>
+    public SipRequest? SentInvite { get; set; }
+
+    /// <summary>A CANCEL is due as soon as a provisional response makes it possible (§9.1).</summary>
+    public bool CancelRequested { get; set; }
+
+    /// <summary>The SDP this leg's party last answered or offered.</summary>
+    public ReadOnlyMemory<byte> RemoteSdp { get; set; }
+
+    public bool Answered { get; set; }
+
+    public bool Ended { get; set; }
+
+    /// <summary>The next hop of an in-dialog request: the dialog's route or remote target, else where the INVITE went.</summary>
+    public SipDestination NextHop() =>
+        Dialog is { } dialog && dialog.TryGetDestination(out var destination) ? destination : Destination;
+}

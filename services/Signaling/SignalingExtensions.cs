@@ -1,0 +1,85 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Hosting;
+using Trunk.ServiceDefaults.Messaging;
+using Trunk.Signaling.Calls;
+using Trunk.Signaling.Commands;
+using Trunk.Signaling.Events;
+using Trunk.Signaling.Settings;
+using Trunk.Signaling.Sip;
+using Trunk.Signaling.Tracing;
+using Trunk.Signaling.Transfers;
+using Trunk.Signaling.Trunks;
+
+namespace Trunk.Signaling;
+
+public static class SignalingExtensions
+{
+    /// <summary>
+    /// The B2BUA: SIP on UDP and TCP, the trunk cache, call handling, and this instance's command queue (named after
+    /// the instance id: its dialogs live only in this process).
+    /// </summary>
+    public static IHostApplicationBuilder AddSignaling(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddValidatedSettings<SipSettings, SipSettingsValidator>().Bind(builder.Configuration.GetSection(SipSettings.Section));
+        services.AddValidatedSettings<TransferSettings, TransferSettingsValidator>().Bind(builder.Configuration.GetSection(TransferSettings.Section));
+
+        var queue = InstanceQueue(services);
+        var lookupAddress = builder.Configuration[$"{SipSettings.Section}:{nameof(SipSettings.TrunkLookupAddress)}"];
+        builder.AddTrunkBus(bus =>
+        {
+            if (Uri.TryCreate(lookupAddress, UriKind.Absolute, out var policy))
+            {
+                bus.AddRequestClient<Contracts.Policy.GetTrunkByDid>(policy);
+            }
+            else
+            {
+                bus.AddRequestClient<Contracts.Policy.GetTrunkByDid>();
+            }
+
+            bus.AddConsumer<CallCommandConsumer>().Endpoint(e => Configure(e, queue));
+            bus.AddConsumer<TrunkChangedConsumer>().Endpoint(e => Configure(e, queue));
+        });
+
+        services.AddSingleton<CommandQueue>();
+        services.AddSingleton<SipTracer>();
+        services.AddSingleton<SipEndpoint>();
+        services.AddSingleton<TrunkDirectory>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<CallRegistry>();
+        services.AddSingleton<LegActions>();
+        services.AddSingleton<EndpointInvites>();
+        services.AddSingleton<CallTerminator>();
+        services.AddSingleton<EndpointDialer>();
+        services.AddSingleton<InboundCallHandler>();
+        services.AddSingleton<InDialogHandler>();
+        services.AddSingleton<ReferHandler>();
+        services.AddSingleton<TargetDialer>();
+        services.AddSingleton<TransferLegs>();
+        services.AddSingleton<RequestRouter>();
+        services.AddSingleton<CallEventPublisher>();
+        services.AddHostedService(p => p.GetRequiredService<CallEventPublisher>());
+        services.AddSingleton<SipTraceFlusher>();
+        services.AddHostedService(p => p.GetRequiredService<SipTraceFlusher>());
+        services.AddHostedService<SipListener>();
+        return builder;
+    }
+
+    private static string InstanceQueue(IServiceCollection services) =>
+        services.Select(d => d.ImplementationInstance).OfType<ServiceIdentity>().FirstOrDefault()?.InstanceId
+        ?? throw new InvalidOperationException("AddServiceDefaults must run before AddSignaling.");
+
+    /// <summary>
+    /// One consumer at a time keeps a call's commands in the order the saga sent them (NOTIFY 100 before 180). The queue
+    /// is durable, as a plain <c>queue:</c> send declares it; a RabbitMQ <c>expires</c> policy removes those of dead instances.
+    /// </summary>
+    private static void Configure(IEndpointRegistrationConfigurator endpoint, string queue)
+    {
+        endpoint.Name = queue;
+        endpoint.ConcurrentMessageLimit = 1;
+    }
+}

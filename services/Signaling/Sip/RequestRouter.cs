@@ -1,0 +1,46 @@
+using Trunk.Contracts;
+using Trunk.Signaling.Calls;
+using Trunk.Sip.Messages;
+using Trunk.Sip.Transactions;
+
+namespace Trunk.Signaling.Sip;
+
+/// <summary>
+/// The first stop of every request that passed the stack's §8.2 checks (and 483 for Max-Forwards 0): in-dialog
+/// requests to their call, new INVITEs to the inbound handler, OPTIONS answered, anything else 405 with Allow.
+/// </summary>
+internal sealed class RequestRouter(SipEndpoint sip, CallRegistry calls, InboundCallHandler inbound, InDialogHandler inDialog)
+{
+    public Task RouteAsync(IncomingRequest request)
+    {
+        var sipRequest = request.Request;
+        if (sipRequest.To?.Tag is not null)
+        {
+            if (calls.TryFind(sipRequest, out var call, out var side))
+            {
+                return inDialog.HandleAsync(call!, side, request);
+            }
+
+            // §12.2.2: a request for a dialog we do not know.
+            sip.Respond(null, LegSide.Caller, request, 481);
+            return Task.CompletedTask;
+        }
+
+        switch (sipRequest.Method)
+        {
+            case SipMethod.Invite:
+                return inbound.HandleAsync(request);
+            case SipMethod.Options:
+                sip.Respond(null, LegSide.Caller, request, 200, null, default, null,
+                    SipCapabilities.AllowHeader, SipCapabilities.SupportedHeader, new SipHeader(SipHeaderNames.Accept, "application/sdp"));
+                return Task.CompletedTask;
+            case SipMethod.Refer:
+                // RFC 3515 §2.4.2 read with our rule that REFER lives only inside a call we know.
+                sip.Respond(null, LegSide.Caller, request, 481);
+                return Task.CompletedTask;
+            default:
+                sip.Respond(null, LegSide.Caller, request, 405, null, default, null, SipCapabilities.AllowHeader);
+                return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+using PhoneNumbers;
+using Trunk.Sip.Messages;
+
+namespace Trunk.Signaling.Transfers;
+
+/// <summary>
+/// The REFER checks Signaling answers itself (ARCHITECTURE.md, REFER table): 400 for none or several Refer-To, one that
+/// does not parse, is not SIP(S) or whose user is not a possible E.164 number; 403 for a host other than the trunk's
+/// domain or an address that is private, loopback or link-local; 491 while a transfer runs. Pure: no I/O.
+/// </summary>
+internal static class ReferCheck
+{
+    private static readonly PhoneNumberUtil Numbers = PhoneNumberUtil.GetInstance();
+
+    public static ReferVerdict Evaluate(SipRequest refer, string trunkDomain, bool transferRunning)
+    {
+        ArgumentNullException.ThrowIfNull(refer);
+        var count = refer.Headers.CountOf(SipHeaderNames.ReferTo) + refer.Headers.CountOf("r");
+        if (count != 1)
+        {
+            return ReferVerdict.Reject(400, count == 0 ? "Missing Refer-To" : "Several Refer-To");
+        }
+
+        if (refer.GetReferTo() is not { } referTo)
+        {
+            return ReferVerdict.Reject(400, "Unparsable Refer-To");
+        }
+
+        var uri = referTo.Uri;
+        if (!uri.IsSip)
+        {
+            return ReferVerdict.Reject(400, "Refer-To is not a SIP URI");
+        }
+
+        if (!IsPossibleE164(uri.User))
+        {
+            return ReferVerdict.Reject(400, "Refer-To user is not an E.164 number");
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        if (IsInternal(host) || IsInternal(uri.Parameters.Get("maddr")))
+        {
+            return ReferVerdict.Reject(403, "Refer-To resolves to a private address");
+        }
+
+        if (!host.Equals(trunkDomain, StringComparison.OrdinalIgnoreCase))
+        {
+            return ReferVerdict.Reject(403, "Refer-To host is not the trunk's domain");
+        }
+
+        return transferRunning
+            ? ReferVerdict.Reject(491, "A transfer is already in progress")
+            : new ReferVerdict(0, string.Empty, uri.User!, host);
+    }
+
+    /// <summary><c>+</c> and at most 15 digits forming a possible number for its country (libphonenumber).</summary>
+    public static bool IsPossibleE164(string? user)
+    {
+        if (user is not { Length: >= 3 and <= 16 } || user[0] != '+' || user.AsSpan(1).ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        try
+        {
+            return Numbers.IsPossibleNumber(Numbers.Parse(user, null));
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An address literal in 10/8, 172.16/12, 192.168/16, 100.64/10 (shared), loopback, link-local, ULA or unspecified.</summary>
+    public static bool IsInternal(string? host)
+    {
+        if (host is null || !IPAddress.TryParse(host, out var address))
+        {
+            return host is not null && host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
+        }
+
+        var b = address.GetAddressBytes();
+        return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
+            || (b[0] == 100 && b[1] is >= 64 and <= 127);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Trunk.Contracts;
+using Trunk.Contracts.Transfers;
+using Trunk.ServiceDefaults;
+using Trunk.Signaling.Calls;
+using Trunk.Signaling.Events;
+using Trunk.Signaling.Settings;
+using Trunk.Signaling.Sip;
+using Trunk.Sip.Dialogs;
+using Trunk.Sip.Messages;
+using Trunk.Sip.Transactions;
+
+namespace Trunk.Signaling.Transfers;
+
+/// <summary>
+/// The endpoint's REFER (RFC 3515): the checks answered at once, else <see cref="ReferReceived"/> published and the
+/// REFER held for the saga's <see cref="AnswerRefer"/>; 503 with Retry-After when it does not come in time.
+/// </summary>
+internal sealed partial class ReferHandler(
+    SipEndpoint sip,
+    CallEventPublisher events,
+    CommandQueue queue,
+    ServiceIdentity identity,
+    IOptions<TransferSettings> settings,
+    TimeProvider time,
+    ILogger<ReferHandler> logger)
+{
+    public const int RetryAfterSeconds = 5;
+    private static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromSeconds(60);
+
+    public async Task HandleAsync(Call call, IncomingRequest request)
+    {
+        var refer = request.Request;
+        Transfer? transfer = null;
+        ReferVerdict verdict;
+        lock (call.Gate)
+        {
+            verdict = ReferCheck.Evaluate(refer, call.Trunk.Domain, call.Transfer is { Finished: false });
+            if (verdict.Passed)
+            {
+                var notify = refer.GetReferSub() is not { Subscribe: false };
+                transfer = new Transfer(Guid.NewGuid(), request, verdict.TargetNumber, refer.Headers.GetFirst(SipHeaderNames.ReferredBy), notify);
+                call.Transfer = transfer;
+            }
+        }
+
+        if (transfer is null)
+        {
+            Reject(call, request, verdict.StatusCode, verdict.Reason);
+            return;
+        }
+
+        LogReferReceived(call.Id, refer.CallId ?? string.Empty, refer.CSeq?.Number ?? 0, transfer.TargetNumber, transfer.Id);
+        events.Publish(new ReferReceived(call.Id, time.GetUtcNow(), identity.InstanceId, transfer.Id, queue.Name, call.Trunk.AccountId,
+            call.Trunk.TrunkId, call.CallerNumber, transfer.TargetNumber, verdict.Host, transfer.ReferredBy, (uint)(refer.CSeq?.Number ?? 0),
+            transfer.NotifyRequested));
+
+        AnswerRefer decision;
+        try
+        {
+            decision = await transfer.Decision.Task.WaitAsync(settings.Value.DecisionTimeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Finish(call, transfer);
+            Reject(call, request, 503, "No transfer decision in time",
+                new SipHeader(SipHeaderNames.RetryAfter, RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
+            return;
+        }
+
+        if (decision.SipCode != 202)
+        {
+            Finish(call, transfer);
+            LogDecision(call.Id, refer.CallId ?? string.Empty, transfer.Id, decision.SipCode);
+            sip.Respond(call, LegSide.Endpoint, request, decision.SipCode, string.IsNullOrWhiteSpace(decision.Reason) ? null : decision.Reason);
+            return;
+        }
+
+        Accept(call, request, transfer);
+    }
+
+    private void Accept(Call call, IncomingRequest request, Transfer transfer)
+    {
+        lock (call.Gate)
+        {
+            transfer.Accepted = true;
+            if (transfer.NotifyRequested && call.Endpoint?.Dialog is { } dialog)
+            {
+                transfer.Subscription = new ReferSubscription(dialog, request.Request, SubscriptionExpiry);
+            }
+        }
+
+        LogDecision(call.Id, request.Request.CallId ?? string.Empty, transfer.Id, 202);
+        var response = request.CreateResponse(202);
+        if (!transfer.NotifyRequested)
+        {
+            // RFC 4488 §4: we honour the request not to create the implicit subscription.
+            response = response.WithHeaders(response.Headers.Add(SipHeaderNames.ReferSub, "false"));
+        }
+
+        sip.Respond(call, LegSide.Endpoint, request, response);
+    }
+
+    private static void Finish(Call call, Transfer transfer)
+    {
+        lock (call.Gate)
+        {
+            transfer.Finished = true;
+        }
+    }
+
+    private void Reject(Call call, IncomingRequest request, int code, string reason, params SipHeader[] headers)
+    {
+        LogRejected(call.Id, request.Request.CallId ?? string.Empty, request.Request.CSeq?.Number ?? 0, code, reason);
+        sip.Respond(call, LegSide.Endpoint, request, code, null, default, null, headers);
+        events.Publish(new ReferRejected(call.Id, time.GetUtcNow(), identity.InstanceId, code, reason));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}, CSeq {CSeq}) to {Target} held as transfer {TransferId}")]
+    private partial void LogReferReceived(Guid callId, string sipCallId, long cSeq, string target, Guid transferId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}, CSeq {CSeq}) rejected {Code}: {Reason}")]
+    private partial void LogRejected(Guid callId, string sipCallId, long cSeq, int code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}) of transfer {TransferId} answered {Code}")]
+    private partial void LogDecision(Guid callId, string sipCallId, Guid transferId, int code);
+}

@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Trunk.Contracts;
+using Trunk.Contracts.Transfers;
+using Trunk.ServiceDefaults;
+using Trunk.Signaling.Calls;
+using Trunk.Signaling.Events;
+using Trunk.Signaling.Sip;
+using Trunk.Sip.Dialogs;
+using Trunk.Sip.Messages;
+using Trunk.Sip.Transport;
+
+namespace Trunk.Signaling.Transfers;
+
+/// <summary>
+/// The target leg (C): an INVITE through the trunk's carrier gateway with the original caller as From and
+/// P-Asserted-Identity and the REFER's Referred-By; its progress published as target events; CANCEL after the ring timeout.
+/// </summary>
+internal sealed partial class TargetDialer(
+    SipEndpoint sip,
+    EndpointInvites invites,
+    LegActions legs,
+    CallRegistry calls,
+    CallEventPublisher events,
+    ServiceIdentity identity,
+    TimeProvider time,
+    ILogger<TargetDialer> logger)
+{
+    public async Task DialAsync(Call call, DialTarget command)
+    {
+        var transfer = call.Transfer;
+        if (transfer is null || transfer.Id != command.TransferId || call.Target is not null)
+        {
+            LogIgnored(call.Id, call.SipCallId, command.TransferId);
+            return;
+        }
+
+        var gateway = call.Trunk.CarrierGateway.Contains(':', StringComparison.Ordinal) && call.Trunk.CarrierGateway.StartsWith("sip", StringComparison.OrdinalIgnoreCase)
+            ? call.Trunk.CarrierGateway
+            : "sip:" + call.Trunk.CarrierGateway;
+        if (!SipUri.TryParse(gateway, out var gatewayUri) || !SipDestination.TryFromUri(gatewayUri, out var destination))
+        {
+            Failed(call, command.TransferId, 503, "Carrier gateway is not a routable SIP URI");
+            return;
+        }
+
+        var target = gatewayUri.WithUser(command.TargetNumber);
+        var leg = new Leg(LegSide.Target, destination);
+        lock (call.Gate)
+        {
+            call.Target = leg;
+        }
+
+        var invite = invites.ToTarget(call, target, destination, command.CallerNumber, command.ReferredBy ?? transfer.ReferredBy);
+        events.Publish(new TargetDialled(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId, command.TargetNumber, invite.CallId ?? string.Empty));
+        LogDialling(call.Id, call.SipCallId, command.TargetNumber, invite.CallId ?? string.Empty);
+        var ringed = false;
+        var final = sip.SendAsync(call, LegSide.Target, invite, destination, provisional =>
+        {
+            legs.OnProvisional(call, leg, invite, provisional);
+            if (provisional.StatusCode is 180 or 183 && !ringed)
+            {
+                ringed = true;
+                events.Publish(new TargetRinging(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId, provisional.StatusCode, !provisional.Body.IsEmpty));
+            }
+        });
+
+        var noAnswer = false;
+        if (command.RingTimeout > TimeSpan.Zero && await Task.WhenAny(final, Task.Delay(command.RingTimeout, time)).ConfigureAwait(false) != final)
+        {
+            noAnswer = true;
+            await legs.EndAsync(call, leg).ConfigureAwait(false);
+        }
+
+        var response = await final.ConfigureAwait(false);
+        if (response.IsSuccess)
+        {
+            await AnsweredAsync(call, leg, invite, response, command.TransferId).ConfigureAwait(false);
+            return;
+        }
+
+        lock (call.Gate)
+        {
+            leg.Ended = true;
+        }
+
+        var code = noAnswer ? 480 : response.StatusCode;
+        Failed(call, command.TransferId, code, noAnswer ? "No answer" : response.ReasonPhrase);
+    }
+
+    private async Task AnsweredAsync(Call call, Leg leg, SipRequest invite, SipResponse answer, Guid transferId)
+    {
+        if (!Dialog.TryCreateAsUac(invite, answer, out var dialog))
+        {
+            Failed(call, transferId, 502, "The target's 2xx formed no dialog");
+            return;
+        }
+
+        leg.Dialog = dialog;
+        await sip.SendAckAsync(call, LegSide.Target, dialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
+        bool callGone;
+        lock (call.Gate)
+        {
+            leg.Answered = true;
+            leg.RemoteSdp = answer.Body;
+            callGone = call.Ended || leg.Ended;
+        }
+
+        if (callGone)
+        {
+            // The caller hung up while the 200 was on its way: release the target at once.
+            leg.Ended = false;
+            await legs.EndAsync(call, leg).ConfigureAwait(false);
+            Failed(call, transferId, 487, "Caller hung up");
+            return;
+        }
+
+        calls.AddDialog(call, LegSide.Target, dialog!);
+        events.Publish(new TargetAnswered(call.Id, time.GetUtcNow(), identity.InstanceId, transferId));
+    }
+
+    private void Failed(Call call, Guid transferId, int code, string reason)
+    {
+        LogFailed(call.Id, call.SipCallId, transferId, code);
+        events.Publish(new TargetFailed(call.Id, time.GetUtcNow(), identity.InstanceId, transferId, code, reason));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}): DialTarget for transfer {TransferId} ignored (no such transfer, or a target already dialled)")]
+    private partial void LogIgnored(Guid callId, string sipCallId, Guid transferId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}): dialling target {Target}, target SIP Call-ID {TargetCallId}")]
+    private partial void LogDialling(Guid callId, string sipCallId, string target, string targetCallId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}): target of transfer {TransferId} failed with {Code}")]
+    private partial void LogFailed(Guid callId, string sipCallId, Guid transferId, int code);
+}

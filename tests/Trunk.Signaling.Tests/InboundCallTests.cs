@@ -1,0 +1,127 @@
+using Trunk.Contracts;
+using Trunk.Contracts.Calls;
+using Trunk.Signaling.Tests.Support;
+using static Trunk.Signaling.Tests.Support.EndToEnd;
+
+namespace Trunk.Signaling.Tests;
+
+/// <summary>The B2BUA from DID to termination URI (issue 4, Inbound calls), SIPp playing caller and endpoint over UDP.</summary>
+[Collection(SignalingCollection.Name)]
+public sealed class InboundCallTests(SignalingFixture fixture)
+{
+    private readonly TrunkWorld _world = fixture.World;
+
+    [Fact]
+    public async Task When_the_caller_hangs_up_Should_relay_the_call_with_the_callers_number_and_BYE_the_endpoint()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
+        _world.AddTrunk(did, [Uri(endpoint)]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values()), fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        var call = await _world.WaitForCallAsync(did);
+        Assert.Equal(CallerNumber, call.Received.CallerNumber);
+        var ended = await call.WaitForAsync<CallEnded>();
+        Assert.Equal("caller_hangup", ended.HangupCause);
+        Assert.Equal(Uri(endpoint), (await call.WaitForAsync<EndpointDialled>()).TerminationUri);
+        await call.WaitForAsync<CallAnswered>();
+        Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Caller && l.HungUpBy == LegSide.Caller);
+        Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Endpoint);
+        var traced = await call.WaitForAsync<SipMessagesTraced>();
+        Assert.Contains(traced.Messages, m => m.Leg == LegSide.Caller && m.Direction == SipDirection.Received && m.Raw.StartsWith("INVITE ", StringComparison.Ordinal));
+        Assert.Contains(traced.Messages, m => m.Leg == LegSide.Endpoint && m.Direction == SipDirection.Sent && m.Raw.StartsWith("INVITE ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_the_endpoint_hangs_up_Should_BYE_the_caller()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_hangs_up.xml", Values()));
+        _world.AddTrunk(did, [Uri(endpoint)]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_waits_for_bye.xml", Values()), fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        var ended = await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>();
+        Assert.Equal("endpoint_hangup", ended.HangupCause);
+    }
+
+    [Fact]
+    public async Task When_the_caller_cancels_while_the_endpoint_rings_Should_CANCEL_the_endpoint_and_answer_487()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_rings_until_cancel.xml", Values()));
+        _world.AddTrunk(did, [Uri(endpoint)]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_cancels.xml", Values()), fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        var ended = await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>();
+        Assert.Equal("caller_cancelled", ended.HangupCause);
+    }
+
+    [Fact]
+    public async Task When_the_primary_termination_URI_answers_503_Should_fall_over_to_the_second()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var primary = Sipp.Server(Scenario.Write("uas_fails.xml", Values(("CODE", "503"), ("REASON", "Service Unavailable"))));
+        await using var fallback = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
+        _world.AddTrunk(did, [Uri(primary), Uri(fallback)]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values()), fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await primary.AssertPassedAsync("primary endpoint", fixture);
+        await fallback.AssertPassedAsync("fallback endpoint", fixture);
+        var call = await _world.WaitForCallAsync(did);
+        await call.WaitForAsync<CallEnded>();
+        Assert.Equal([1, 2], call.All<EndpointDialled>().Select(d => d.Attempt));
+        Assert.Equal(Uri(fallback), (await call.WaitForAsync<CallAnswered>()).TerminationUri);
+    }
+
+    [Fact]
+    public async Task When_the_endpoint_is_busy_Should_pass_486_to_the_caller_without_fail_over()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_fails.xml", Values(("CODE", "486"), ("REASON", "Busy Here"))));
+        _world.AddTrunk(did, [Uri(endpoint), "sip:127.0.0.1:9"]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_rejected.xml", Values(("CODE", "486"))), fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        var call = await _world.WaitForCallAsync(did);
+        Assert.Equal("endpoint_rejected", (await call.WaitForAsync<CallEnded>()).HangupCause);
+        Assert.Single(call.All<EndpointDialled>());
+    }
+
+    [Fact]
+    public async Task When_the_DID_belongs_to_no_trunk_Should_answer_404()
+    {
+        await using var caller = Sipp.Client(Scenario.Write("caller_rejected.xml", Values(("CODE", "404"))), fixture.SipPort, TrunkWorld.NewDid());
+
+        await caller.AssertPassedAsync("caller", fixture);
+    }
+
+    [Fact]
+    public async Task When_a_trunk_is_over_its_calls_per_second_Should_answer_503_with_Retry_After()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_fails.xml", Values(("CODE", "486"), ("REASON", "Busy Here"))));
+        _world.AddTrunk(did, [Uri(endpoint)], callsPerSecond: 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(1050 - DateTimeOffset.UtcNow.Millisecond));
+
+        // Two calls 100 ms apart in one second: one reaches the endpoint (486), the other gets 503 with Retry-After.
+        await using var callers = Sipp.Client(Scenario.Write("caller_limited.xml", Values()), fixture.SipPort, did, 2, "-r", "10");
+
+        await callers.AssertPassedAsync("callers", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        Assert.Single(_world.CallsTo(did));
+        Assert.Contains("is over its calls-per-second limit", fixture.Host.Output, StringComparison.Ordinal);
+    }
+}

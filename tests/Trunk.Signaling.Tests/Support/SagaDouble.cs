@@ -1,0 +1,70 @@
+using MassTransit;
+using Trunk.Contracts.Calls;
+using Trunk.Contracts.Transfers;
+
+namespace Trunk.Signaling.Tests.Support;
+
+/// <summary>
+/// Plays the Transfer saga on the real bus: registers each call, and answers ReferReceived and the target
+/// events with the commands the saga sends (AnswerRefer, SendReferNotify, DialTarget, BridgeLegs) to the call's queue.
+/// </summary>
+internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
+    : IConsumer<CallReceived>, IConsumer<ReferReceived>, IConsumer<TargetRinging>, IConsumer<TargetAnswered>,
+        IConsumer<TargetFailed>
+{
+    public Task Consume(ConsumeContext<CallReceived> context)
+    {
+        world.Received(context.Message);
+        return Task.CompletedTask;
+    }
+
+    public async Task Consume(ConsumeContext<ReferReceived> context)
+    {
+        var refer = context.Message;
+        var script = world.Script(refer.CallId);
+        if (script.Decision == 0)
+        {
+            return;
+        }
+
+        var queue = await Queue(context, refer.CallId);
+        await queue.Send(new AnswerRefer(refer.CallId, time.GetUtcNow(), refer.TransferId, script.Decision, script.Decision == 202 ? "Accepted" : "Forbidden"));
+        if (script.Decision != 202)
+        {
+            return;
+        }
+
+        await queue.Send(new SendReferNotify(refer.CallId, time.GetUtcNow(), refer.TransferId, 100, "Trying", false));
+        if (script.Dial)
+        {
+            await queue.Send(new DialTarget(refer.CallId, time.GetUtcNow(), refer.TransferId, refer.TargetNumber, refer.CallerNumber, refer.ReferredBy,
+                script.RingTimeout ?? TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    public async Task Consume(ConsumeContext<TargetRinging> context)
+    {
+        var ringing = context.Message;
+        var queue = await Queue(context, ringing.CallId);
+        await queue.Send(new SendReferNotify(ringing.CallId, time.GetUtcNow(), ringing.TransferId, ringing.SipCode,
+            ringing.SipCode == 180 ? "Ringing" : "Session Progress", false));
+    }
+
+    public async Task Consume(ConsumeContext<TargetAnswered> context)
+    {
+        var answered = context.Message;
+        var queue = await Queue(context, answered.CallId);
+        await queue.Send(new SendReferNotify(answered.CallId, time.GetUtcNow(), answered.TransferId, 200, "OK", true));
+        await queue.Send(new BridgeLegs(answered.CallId, time.GetUtcNow(), answered.TransferId));
+    }
+
+    public async Task Consume(ConsumeContext<TargetFailed> context)
+    {
+        var failed = context.Message;
+        var queue = await Queue(context, failed.CallId);
+        await queue.Send(new SendReferNotify(failed.CallId, time.GetUtcNow(), failed.TransferId, failed.SipCode, failed.Reason, true));
+    }
+
+    private Task<ISendEndpoint> Queue(ConsumeContext context, Guid callId) =>
+        context.GetSendEndpoint(new Uri($"queue:{world.Log(callId)?.Received.CommandQueue ?? throw new InvalidOperationException($"Unknown call {callId}")}"));
+}

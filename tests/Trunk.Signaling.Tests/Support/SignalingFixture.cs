@@ -1,0 +1,104 @@
+using System.Globalization;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Trunk.Testing;
+
+namespace Trunk.Signaling.Tests.Support;
+
+/// <summary>
+/// One real Signaling host (a process, SIP on a free loopback port) and one test bus on the same RabbitMQ playing
+/// Policy and the Transfer saga, shared by the end-to-end tests.
+/// </summary>
+public sealed class SignalingFixture : IAsyncLifetime
+{
+    private ServiceProvider? _provider;
+    private IBusControl? _bus;
+
+    internal TrunkWorld World { get; } = new();
+
+    public int SipPort { get; } = FreePort.Tcp();
+
+    public ServiceProcess Host { get; private set; } = null!;
+
+    public const string DecisionTimeout = "00:00:01";
+
+    /// <summary>Our own Policy queue, so that a real Policy on the same broker never answers the tests' lookups.</summary>
+    private const string PolicyQueue = "signaling-tests-policy";
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(World);
+        services.AddSingleton(TimeProvider.System);
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<PolicyDouble>();
+            bus.AddConsumer<SagaDouble>();
+            foreach (var recorder in EventRecorder<Contracts.Calls.CallEnded>.ForAllEvents())
+            {
+                bus.AddConsumer(recorder);
+            }
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(TestInfrastructure.RabbitHost, (ushort)TestInfrastructure.RabbitPort, TestInfrastructure.RabbitVirtualHost, host =>
+                {
+                    host.Username(TestInfrastructure.RabbitUsername);
+                    host.Password(TestInfrastructure.RabbitPassword);
+                });
+                rabbit.ReceiveEndpoint(PolicyQueue, endpoint =>
+                {
+                    endpoint.ConfigureConsumeTopology = false;
+                    endpoint.ConfigureConsumer<PolicyDouble>(context);
+                });
+                rabbit.ReceiveEndpoint(new TemporaryEndpointDefinition("signaling-tests"), endpoint =>
+                {
+                    endpoint.ConcurrentMessageLimit = 1;
+                    endpoint.ConfigureConsumer<SagaDouble>(context);
+                    foreach (var recorder in EventRecorder<Contracts.Calls.CallEnded>.ForAllEvents())
+                    {
+                        endpoint.ConfigureConsumer(context, recorder);
+                    }
+                });
+            });
+        });
+        _provider = services.BuildServiceProvider();
+        _bus = _provider.GetRequiredService<IBusControl>();
+        await _bus.StartAsync();
+
+        Host = ServiceProcess.Start("Signaling", new Dictionary<string, string?>
+        {
+            ["Sip__ListenAddress"] = "127.0.0.1",
+            ["Sip__Port"] = SipPort.ToString(CultureInfo.InvariantCulture),
+            ["Sip__EndpointResponseTimeout"] = "00:00:01",
+            ["Transfer__DecisionTimeout"] = DecisionTimeout,
+            ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
+        });
+        await Host.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        if (_bus is not null)
+        {
+            await _bus.StopAsync();
+        }
+
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SignalingCollection : ICollectionFixture<SignalingFixture>
+{
+    public const string Name = "Signaling end to end";
+}
