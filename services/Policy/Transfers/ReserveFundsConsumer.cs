@@ -25,8 +25,13 @@ public sealed partial class ReserveFundsConsumer(
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Message;
         var token = context.CancellationToken;
-        var account = await session.LoadAsync<Account>(request.AccountId, token).ConfigureAwait(false);
-        var rate = await RateBook.FindAsync(session, Digits.Of(request.TargetNumber), token).ConfigureAwait(false);
+        var digits = Digits.Of(request.TargetNumber);
+        var batch = session.CreateBatchQuery();
+        var loadAccount = batch.Load<Account>(request.AccountId);
+        var loadRates = batch.LoadMany<Rate>().ById(RateBook.Prefixes(digits));
+        await batch.Execute(token).ConfigureAwait(false);
+        var account = await loadAccount.ConfigureAwait(false);
+        var rate = RateBook.LongestMatch(await loadRates.ConfigureAwait(false), digits);
         if (account is null || rate is null)
         {
             LogNoAccountOrRate(request.CallId, request.TransferId, request.AccountId);

@@ -40,7 +40,7 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
         var client = host.RequestClient<Messages.ReserveFunds>("policy-reserve-funds");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => client.GetResponse<Messages.FundsReserved, Messages.InsufficientFunds>(
-            new Messages.ReserveFunds(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), account.Id, "+14155550123", 5))));
+            new Messages.ReserveFunds(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), account.Id, "+14155550123", 5))));
 
         Assert.Equal(n - 1, responses.Count(r => r.Is(out Response<Messages.FundsReserved>? _)));
         Assert.Single(responses, r => r.Is(out Response<Messages.InsufficientFunds>? _));

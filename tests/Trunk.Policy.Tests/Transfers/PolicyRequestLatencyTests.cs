@@ -24,12 +24,12 @@ public sealed class PolicyRequestLatencyTests(PolicyHost host, ITestOutputHelper
         var check = host.RequestClient<Messages.CheckTransfer>("policy-check-transfer");
         var reserve = host.RequestClient<Messages.ReserveFunds>("policy-reserve-funds");
         await check.GetResponse<Messages.TransferAllowed, Messages.TransferDenied>(
-            new Messages.CheckTransfer(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), account.Id, trunk.Id, "+14155550123", trunk.Domain));
+            new Messages.CheckTransfer(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), account.Id, trunk.Id, "+14155550123", trunk.Domain));
 
         var checks = await MeasureAsync(() => check.GetResponse<Messages.TransferAllowed, Messages.TransferDenied>(
-            new Messages.CheckTransfer(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), account.Id, trunk.Id, "+14155550123", trunk.Domain)));
+            new Messages.CheckTransfer(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), account.Id, trunk.Id, "+14155550123", trunk.Domain)));
         var reservations = await MeasureAsync(() => reserve.GetResponse<Messages.FundsReserved, Messages.InsufficientFunds>(
-            new Messages.ReserveFunds(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), account.Id, "+14155550123", 1)));
+            new Messages.ReserveFunds(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), account.Id, "+14155550123", 1)));
 
         output.WriteLine($"CheckTransfer: p50 {Percentile(checks, 0.50):F1} ms, p99 {Percentile(checks, 0.99):F1} ms over {Requests}");
         output.WriteLine($"ReserveFunds:  p50 {Percentile(reservations, 0.50):F1} ms, p99 {Percentile(reservations, 0.99):F1} ms over {Requests}");

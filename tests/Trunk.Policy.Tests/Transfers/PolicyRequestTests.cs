@@ -10,7 +10,7 @@ namespace Trunk.Policy.Tests.Transfers;
 public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHost>
 {
     private static CheckTransfer Check(Guid accountId, Guid trunkId, string target, string host) =>
-        new(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), accountId, trunkId, target, host);
+        new(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), accountId, trunkId, target, host);
 
     [Fact]
     public async Task When_a_domestic_transfer_is_checked_Should_answer_TransferAllowed_with_country_and_price()
@@ -69,11 +69,11 @@ public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHo
         await host.TopUpAsync(account.Id, 1m);
         var callId = Guid.NewGuid();
         var transferId = Guid.NewGuid();
-        var reserve = new ReserveFunds(callId, DateTimeOffset.UtcNow, transferId, account.Id, "+14155550123", 60);
+        var reserve = new ReserveFunds(callId, TimeProvider.System.GetUtcNow(), transferId, account.Id, "+14155550123", 60);
 
         var reserved = await host.RequestClient<ReserveFunds>("policy-reserve-funds").GetResponse<FundsReserved, InsufficientFunds>(reserve);
         var again = await host.RequestClient<ReserveFunds>("policy-reserve-funds").GetResponse<FundsReserved, InsufficientFunds>(reserve);
-        var charge = new ChargeCall(callId, DateTimeOffset.UtcNow, transferId, account.Id, TimeSpan.FromSeconds(150));
+        var charge = new ChargeCall(callId, TimeProvider.System.GetUtcNow(), transferId, account.Id, TimeSpan.FromSeconds(150));
         var charged = await host.RequestClient<ChargeCall>("policy-charge-call").GetResponse<CallCharged>(charge);
         var chargedAgain = await host.RequestClient<ChargeCall>("policy-charge-call").GetResponse<CallCharged>(charge);
 
@@ -97,7 +97,7 @@ public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHo
         await host.TopUpAsync(account.Id, 0.05m);
 
         var response = await host.RequestClient<ReserveFunds>("policy-reserve-funds").GetResponse<FundsReserved, InsufficientFunds>(
-            new ReserveFunds(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), account.Id, "+14155550123", 10));
+            new ReserveFunds(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), account.Id, "+14155550123", 10));
 
         Assert.True(response.Is(out Response<InsufficientFunds>? refused));
         Assert.Equal(0.10m, refused.Message.Required);
@@ -112,8 +112,8 @@ public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHo
         var trunk = await host.CreateTrunkAsync(account.Id, did);
         var client = host.RequestClient<GetTrunkByDid>("policy-get-trunk-by-did");
 
-        var found = await client.GetResponse<TrunkFound, TrunkNotFound>(new GetTrunkByDid(Guid.NewGuid(), DateTimeOffset.UtcNow, did));
-        var missing = await client.GetResponse<TrunkFound, TrunkNotFound>(new GetTrunkByDid(Guid.NewGuid(), DateTimeOffset.UtcNow, "+14155550199"));
+        var found = await client.GetResponse<TrunkFound, TrunkNotFound>(new GetTrunkByDid(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), did));
+        var missing = await client.GetResponse<TrunkFound, TrunkNotFound>(new GetTrunkByDid(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), "+14155550199"));
 
         Assert.True(found.Is(out Response<TrunkFound>? settings));
         Assert.Equal(trunk.Id, settings.Message.Trunk.TrunkId);
