@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Exceptions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,11 @@ internal sealed partial class MartenSchemaInitializer(
         var pipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<TimeoutException>(),
+                // MartenSchemaException: a first request's on-demand DDL raced ours ("relation already exists").
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<NpgsqlException>()
+                    .Handle<TimeoutException>()
+                    .Handle<MartenSchemaException>(),
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
                 MaxDelay = TimeSpan.FromSeconds(15),
