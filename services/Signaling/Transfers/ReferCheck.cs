@@ -17,7 +17,7 @@ internal static class ReferCheck
     public static ReferVerdict Evaluate(SipRequest refer, string trunkDomain, bool transferRunning)
     {
         ArgumentNullException.ThrowIfNull(refer);
-        var count = refer.Headers.CountOf(SipHeaderNames.ReferTo) + refer.Headers.CountOf("r");
+        var count = refer.Headers.CountOf(SipHeaderNames.ReferTo);
         if (count != 1)
         {
             return ReferVerdict.Reject(400, count == 0 ? "Missing Refer-To" : "Several Refer-To");

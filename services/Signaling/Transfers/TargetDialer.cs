@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Trunk.Contracts;
 using Trunk.Contracts.Transfers;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Sip.Dialogs;
 using Trunk.Sip.Messages;
@@ -22,6 +24,7 @@ internal sealed partial class TargetDialer(
     CallRegistry calls,
     CallEventPublisher events,
     ServiceIdentity identity,
+    IOptions<SipSettings> settings,
     TimeProvider time,
     ILogger<TargetDialer> logger)
 {
@@ -54,8 +57,10 @@ internal sealed partial class TargetDialer(
         events.Publish(new TargetDialled(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId, command.TargetNumber, invite.CallId ?? string.Empty));
         LogDialling(call.Id, call.SipCallId, command.TargetNumber, invite.CallId ?? string.Empty);
         var ringed = false;
+        var responded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var final = sip.SendAsync(call, LegSide.Target, invite, destination, provisional =>
         {
+            responded.TrySetResult();
             legs.OnProvisional(call, leg, invite, provisional);
             if (provisional.StatusCode is 180 or 183 && !ringed)
             {
@@ -63,6 +68,19 @@ internal sealed partial class TargetDialer(
                 events.Publish(new TargetRinging(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId, provisional.StatusCode, !provisional.Body.IsEmpty));
             }
         });
+
+        var silence = Task.Delay(settings.Value.EndpointResponseTimeout, time);
+        if (await Task.WhenAny(final, responded.Task, silence).ConfigureAwait(false) == silence)
+        {
+            // Not even 100 Trying: the carrier is unreachable (ARCHITECTURE.md, NOTIFY table: 503).
+            lock (call.Gate)
+            {
+                leg.Ended = true;
+            }
+
+            Failed(call, command.TransferId, 503, "Carrier unreachable");
+            return;
+        }
 
         var noAnswer = false;
         if (command.RingTimeout > TimeSpan.Zero && await Task.WhenAny(final, Task.Delay(command.RingTimeout, time)).ConfigureAwait(false) != final)

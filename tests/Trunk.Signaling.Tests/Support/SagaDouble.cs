@@ -35,7 +35,11 @@ internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
         }
 
         await queue.Send(new SendReferNotify(refer.CallId, time.GetUtcNow(), refer.TransferId, 100, "Trying", false));
-        if (script.Dial)
+        if (script.NotifyInstead is { } code)
+        {
+            await queue.Send(new SendReferNotify(refer.CallId, time.GetUtcNow(), refer.TransferId, code, "Payment Required", true));
+        }
+        else if (script.Dial)
         {
             await queue.Send(new DialTarget(refer.CallId, time.GetUtcNow(), refer.TransferId, refer.TargetNumber, refer.CallerNumber, refer.ReferredBy,
                 script.RingTimeout ?? TimeSpan.FromSeconds(10)));

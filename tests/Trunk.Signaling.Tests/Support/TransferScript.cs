@@ -1,7 +1,10 @@
 namespace Trunk.Signaling.Tests.Support;
 
-/// <summary>How the saga double answers a DID's REFERs: the decision (0: never answer), and whether it dials the target.</summary>
-internal sealed record TransferScript(int Decision, bool Dial = true, TimeSpan? RingTimeout = null)
+/// <summary>
+/// How the saga double answers a DID's REFERs: the decision (0: never answer), whether it dials the target, and a final
+/// NOTIFY code it sends instead of dialling (402 for a balance that cannot cover the transfer).
+/// </summary>
+internal sealed record TransferScript(int Decision, bool Dial = true, TimeSpan? RingTimeout = null, int? NotifyInstead = null)
 {
     public static TransferScript Accept { get; } = new(202);
 
