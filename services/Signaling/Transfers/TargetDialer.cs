@@ -78,7 +78,7 @@ internal sealed partial class TargetDialer(
                 leg.Ended = true;
             }
 
-            Failed(call, command.TransferId, 503, "Carrier unreachable");
+            Failed(call, command.TransferId, 503, "Service Unavailable");
             return;
         }
 
@@ -102,7 +102,7 @@ internal sealed partial class TargetDialer(
         }
 
         var code = noAnswer ? 480 : response.StatusCode;
-        Failed(call, command.TransferId, code, noAnswer ? "No answer" : response.ReasonPhrase);
+        Failed(call, command.TransferId, code, noAnswer ? "Temporarily Unavailable" : response.ReasonPhrase);
     }
 
     private async Task AnsweredAsync(Call call, Leg leg, SipRequest invite, SipResponse answer, Guid transferId)
@@ -128,7 +128,7 @@ internal sealed partial class TargetDialer(
             // The caller hung up while the 200 was on its way: release the target at once.
             leg.Ended = false;
             await legs.EndAsync(call, leg).ConfigureAwait(false);
-            Failed(call, transferId, 487, "Caller hung up");
+            Failed(call, transferId, 487, "Request Terminated");
             return;
         }
 
