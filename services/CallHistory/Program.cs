@@ -1,15 +1,12 @@
-using MassTransit;
+using Trunk.CallHistory;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
-using Trunk.ServiceDefaults.Messaging;
-using Trunk.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("callhistory");
-builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
-builder.AddTrunkMarten();
+builder.AddCallHistory();
 
-return await builder.RunServiceAsync();
+return await builder.RunServiceAsync(app => app.MapCallHistoryApi());
 
 /// <summary>The CallHistory host; public so that tests can start it.</summary>
 public partial class Program;

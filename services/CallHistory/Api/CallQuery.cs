@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Trunk.CallHistory.Api;
+
+/// <summary>The filters of <c>GET /calls</c>, parsed and checked; <see cref="Errors"/> names each bad field.</summary>
+public sealed record CallQuery(DateTimeOffset? From, DateTimeOffset? To, string? Did, Guid? AccountId, int Page, int PageSize)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    public static (CallQuery Query, Dictionary<string, string[]> Errors) Parse(
+        string? from, string? to, string? did, string? account, string? page, string? pageSize)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var fromTime = Time(from, "from", errors);
+        var toTime = Time(to, "to", errors);
+        if (fromTime is not null && toTime is not null && fromTime > toTime)
+        {
+            errors["to"] = ["'to' must not be before 'from'."];
+        }
+
+        Guid? accountId = null;
+        if (!string.IsNullOrEmpty(account))
+        {
+            if (Guid.TryParse(account, CultureInfo.InvariantCulture, out var parsed))
+            {
+                accountId = parsed;
+            }
+            else
+            {
+                errors["account"] = ["'account' must be an account id (a GUID)."];
+            }
+        }
+
+        if (did is not null && (did.Length is 0 or > 16 || did.Skip(did.StartsWith('+') ? 1 : 0).Any(c => !char.IsAsciiDigit(c))))
+        {
+            errors["did"] = ["'did' must be an E.164 number such as +15551230000."];
+        }
+
+        var pageNumber = Number(page, "page", 1, 1, int.MaxValue, errors);
+        var size = Number(pageSize, "pageSize", DefaultPageSize, 1, MaxPageSize, errors);
+        return (new CallQuery(fromTime, toTime, did, accountId, pageNumber, size), errors);
+    }
+
+    private static DateTimeOffset? Time(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        errors[field] = [$"'{field}' must be an ISO 8601 time such as 2026-01-31T12:00:00Z."];
+        return null;
+    }
+
+    private static int Number(string? value, string field, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        errors[field] = [$"'{field}' must be a whole number from {min} to {max}."];
+        return fallback;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using JasperFx.Events.Projections;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Http.Json;
+using Trunk.CallHistory.Api;
+using Trunk.CallHistory.CallSummaries;
+using Trunk.CallHistory.Recording;
+using Trunk.CallHistory.SipTraces;
+using Trunk.Contracts;
+using Trunk.ServiceDefaults.Hosting;
+using Trunk.ServiceDefaults.Messaging;
+using Trunk.ServiceDefaults.Persistence;
+
+namespace Trunk.CallHistory;
+
+/// <summary>Registration and routes of the CallHistory service, so that Program.cs stays a dozen lines.</summary>
+public static class CallHistoryExtensions
+{
+    /// <summary>The queue bound to every call event's exchange.</summary>
+    public const string EventsQueue = "callhistory-events";
+
+    private static readonly MethodInfo RegisterConsumer =
+        typeof(CallHistoryExtensions).GetMethod(nameof(AddCallEventConsumer), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    public static WebApplicationBuilder AddCallHistory(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(CallHistorySettings.Section);
+        builder.Services.AddValidatedSettings<CallHistorySettings, CallHistorySettingsValidator>().Bind(section);
+        var settings = section.Get<CallHistorySettings>() ?? new CallHistorySettings();
+
+        builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? ""));
+        builder.AddTrunkMarten(store => ConfigureStore(store, settings.Schema));
+
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapCallHistoryApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapCalls();
+        return app;
+    }
+
+    private static void ConfigureBus(IBusRegistrationConfigurator bus, string prefix)
+    {
+        var queue = prefix + EventsQueue;
+        CallEventTypes.ForEach(RegisterConsumer, [bus, queue]);
+        bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
+        {
+            if (name == queue && prefix.Length > 0 && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.AutoDelete = true;
+            }
+        });
+    }
+
+    private static void AddCallEventConsumer<TEvent>(IBusRegistrationConfigurator bus, string queue)
+        where TEvent : class, ICallEvent =>
+        bus.AddConsumer<CallEventConsumer<TEvent>>().Endpoint(e => e.Name = queue);
+
+    private static void ConfigureStore(StoreOptions store, string? schema)
+    {
+        if (!string.IsNullOrEmpty(schema))
+        {
+            store.DatabaseSchemaName = schema;
+        }
+
+        store.Events.AddEventTypes(CallEventTypes.All);
+        store.Schema.For<RecordedMessage>().Index(m => m.CallId);
+        store.Schema.For<CallSummary>().Index(c => c.StartedAt).Index(c => c.Did).Index(c => c.AccountId);
+        store.Schema.For<SipTrace>();
+        store.Projections.Add<CallSummaryProjection>(ProjectionLifecycle.Inline);
+        store.Projections.Add<SipTraceProjection>(ProjectionLifecycle.Inline);
+        store.Projections.Errors.SkipApplyErrors = false;
+        store.Projections.Errors.SkipSerializationErrors = false;
+        store.Projections.Errors.SkipUnknownEvents = false;
+        store.Projections.RebuildErrors.SkipApplyErrors = false;
+        store.Projections.RebuildErrors.SkipSerializationErrors = false;
+        store.Projections.RebuildErrors.SkipUnknownEvents = false;
+    }
+}

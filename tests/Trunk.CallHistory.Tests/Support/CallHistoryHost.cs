@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Trunk.CallHistory.CallSummaries;
+using Trunk.Contracts;
+using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Hosting;
+using Trunk.Testing;
+
+namespace Trunk.CallHistory.Tests.Support;
+
+/// <summary>
+/// The CallHistory host in this process on a free port, against the real PostgreSQL and RabbitMQ, with its own
+/// schema and its own auto-deleted event queue, so that test classes run in parallel and again and again.
+/// </summary>
+public sealed class CallHistoryHost : IAsyncLifetime
+{
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+    private WebApplication? _app;
+
+    public string Schema => $"callhistory_test_{_suffix}";
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task InitializeAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Tcp()}";
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Production",
+            ApplicationName = typeof(CallHistoryExtensions).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = url,
+            ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
+            ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq:VirtualHost"] = TestInfrastructure.RabbitVirtualHost,
+            ["RabbitMq:Username"] = TestInfrastructure.RabbitUsername,
+            ["RabbitMq:Password"] = TestInfrastructure.RabbitPassword,
+            ["ConnectionStrings:Postgres"] = TestInfrastructure.PostgresConnectionString,
+            ["Postgres:ApplySchemaOnStart"] = "false",
+            ["CallHistory:Schema"] = Schema,
+            ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.AddServiceDefaults("callhistory");
+        builder.AddCallHistory();
+        _app = builder.Build();
+        _app.Services.GetRequiredService<SettingsValidation>().ValidateAll();
+        _app.MapDefaultEndpoints();
+        _app.MapCallHistoryApi();
+        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await _app.StartAsync();
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(15) };
+        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Publishes on the real bus as its concrete type, as Signaling, Transfer, Policy and Media do; a given id makes a
+    /// redelivery.
+    /// </summary>
+    public Task PublishAsync(ICallEvent message, Guid? messageId = null, Guid? correlationId = null) =>
+        Services.GetRequiredService<IBus>().Publish(message, message.GetType(), context =>
+        {
+            context.MessageId = messageId ?? NewId.NextGuid();
+            context.CorrelationId = correlationId;
+        });
+
+    /// <summary>Waits until the call's summary satisfies <paramref name="done"/>.</summary>
+    public async Task<CallSummary> WaitForSummaryAsync(Guid callId, Func<CallSummary, bool> done)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+        CallSummary? last = null;
+        while (TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await using var session = Store.QuerySession();
+            last = await session.LoadAsync<CallSummary>(callId);
+            if (last is not null && done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The summary of call {callId} never reached the expected state; last: {JsonSerializer.Serialize(last, Json)}");
+    }
+
+    /// <summary>Waits until the call's stream holds <paramref name="count"/> events, and returns its summary then.</summary>
+    public async Task<CallSummary> WaitForEventsAsync(Guid callId, int count)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+        while (TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await using var session = Store.QuerySession();
+            if (await session.Events.FetchStreamStateAsync(callId) is { } state && state.Version >= count)
+            {
+                return (await session.LoadAsync<CallSummary>(callId))!;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The stream of call {callId} never held {count} events.");
+    }
+
+    public async Task<T> GetAsync<T>(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
+    }
+}
