@@ -106,15 +106,18 @@ start_rabbitmq() {
 }
 
 # One RabbitMQ virtual host per test project (test-<project>), so test projects running in parallel never
-# consume each other's published messages; tests/Trunk.Testing/TestInfrastructure.cs names them the same way.
+# consume each other's published messages, and one for the host processes of its host tests, whose durable queues
+# would otherwise collect the project's test traffic; tests/Trunk.Testing names them the same way.
 ensure_test_vhosts() {
     local existing project vhost
     existing=$(rabbitmqctl_local list_vhosts)
     for project in tests/*/*.Tests.csproj; do
-        vhost="test-$(basename "$project" .csproj)"
-        grep -qx "$vhost" <<<"$existing" && continue
-        rabbitmqctl_local add_vhost "$vhost"
-        rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
+        # test-<project> for the tests' own buses, test-<project>-hosts for the host processes they start
+        for vhost in "test-$(basename "$project" .csproj)" "test-$(basename "$project" .csproj)-hosts"; do
+            grep -qx "$vhost" <<<"$existing" && continue
+            rabbitmqctl_local add_vhost "$vhost"
+            rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
+        done
     done
 }
 

@@ -14,10 +14,28 @@ public abstract class HostSpecification(string service)
 
     protected string Service { get; } = service;
 
+    /// <summary>
+    /// The hosts started here run on a virtual host of their own: their durable queues outlive the process and
+    /// would otherwise collect the messages the project's other tests publish.
+    /// </summary>
+    protected static string HostVirtualHost => TestInfrastructure.RabbitVirtualHost + "-hosts";
+
+    /// <summary>Starts the service on <see cref="HostVirtualHost"/> with <paramref name="settings"/> on top.</summary>
+    protected ServiceProcess StartHost(params (string Key, string? Value)[] settings)
+    {
+        var all = new Dictionary<string, string?> { ["RabbitMq__VirtualHost"] = HostVirtualHost };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return ServiceProcess.Start(Service, all);
+    }
+
     [Fact]
     public async Task When_started_against_real_servers_Should_report_ready_and_stop_on_SIGTERM_within_10_seconds()
     {
-        await using var host = ServiceProcess.Start(Service);
+        await using var host = StartHost();
 
         var report = await host.WaitForReadinessAsync(r => r.Status == "Healthy", StartTimeout);
         Assert.Equal(Service.ToLowerInvariant(), report.Service);
@@ -35,7 +53,7 @@ public abstract class HostSpecification(string service)
     [Fact]
     public async Task When_the_RabbitMQ_password_is_wrong_Should_report_not_ready_naming_rabbitmq()
     {
-        await using var host = ServiceProcess.Start(Service, new Dictionary<string, string?> { ["RabbitMq__Password"] = "not-the-password" });
+        await using var host = StartHost(("RabbitMq__Password", "not-the-password"));
 
         var report = await host.WaitForReadinessAsync(r => r.Check("rabbitmq").Status == "Unhealthy", StartTimeout);
         Assert.Equal("Unhealthy", report.Status);
@@ -48,7 +66,7 @@ public abstract class HostSpecification(string service)
     [Fact]
     public async Task When_a_required_setting_is_missing_Should_exit_non_zero_naming_it()
     {
-        await using var host = ServiceProcess.Start(Service, new Dictionary<string, string?> { ["RabbitMq__Password"] = "" });
+        await using var host = StartHost(("RabbitMq__Password", ""));
 
         var exitCode = await host.WaitForExitAsync(StartTimeout);
         Assert.Equal(78, exitCode);

@@ -7,7 +7,7 @@ public abstract class PostgresHostSpecification(string service) : HostSpecificat
     public async Task When_PostgreSQL_is_unreachable_Should_report_not_ready_naming_postgresql()
     {
         var unreachable = $"Host=127.0.0.1;Port={FreePort.Tcp()};Database=trunk;Username=trunk;Password=trunk";
-        await using var host = ServiceProcess.Start(Service, new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = unreachable });
+        await using var host = StartHost(("ConnectionStrings__Postgres", unreachable));
 
         var report = await host.WaitForReadinessAsync(
             r => r.Check("postgresql").Status == "Unhealthy" && r.Check("rabbitmq").Status == "Healthy",
@@ -19,7 +19,7 @@ public abstract class PostgresHostSpecification(string service) : HostSpecificat
     [Fact]
     public async Task When_the_PostgreSQL_connection_string_is_missing_Should_exit_non_zero_naming_it()
     {
-        await using var host = ServiceProcess.Start(Service, new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = "" });
+        await using var host = StartHost(("ConnectionStrings__Postgres", ""));
 
         Assert.Equal(78, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("ConnectionStrings:Postgres is required.", host.Output, StringComparison.Ordinal);
