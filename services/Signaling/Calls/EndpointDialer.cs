@@ -146,19 +146,17 @@ internal sealed partial class EndpointDialer(
         var callerOk = call.CallerInvite.CreateResponse(200, null, answer.Body,
             answer.Body.IsEmpty ? null : answer.Headers.GetFirst(SipHeaderNames.ContentType));
         callerOk = callerOk.WithHeaders(callerOk.Headers.Set(SipHeaderNames.Contact, $"<{sip.Contact(call.CallerInvite.Peer.Protocol)}>"));
+        var now = time.GetUtcNow();
         lock (call.Gate)
         {
             leg.Answered = true;
             leg.RemoteSdp = answer.Body;
             call.Caller.RemoteSdp = call.CallerInvite.Request.Body;
+            call.Caller.Answered = true;
+            call.AnsweredAt = now;
         }
 
-        if (call.CallerInvite.Cancelled.IsCancellationRequested || !sip.Respond(call, LegSide.Caller, call.CallerInvite, callerOk))
-        {
-            await terminator.EndAsync(call, LegSide.Caller, 487, null, HangupCauses.CallerCancelled).ConfigureAwait(false);
-            return;
-        }
-
+        // Dialogs are known before the 200 leaves, so that an ACK or BYE right behind it finds its call (else 481).
         if (Dialog.TryCreateAsUas(call.CallerInvite.Request, callerOk, sip.Contact(call.CallerInvite.Peer.Protocol), out var callerDialog))
         {
             call.Caller.Dialog = callerDialog;
@@ -166,11 +164,10 @@ internal sealed partial class EndpointDialer(
         }
 
         calls.AddDialog(call, LegSide.Endpoint, endpointDialog!);
-        var now = time.GetUtcNow();
-        lock (call.Gate)
+        if (call.CallerInvite.Cancelled.IsCancellationRequested || !sip.Respond(call, LegSide.Caller, call.CallerInvite, callerOk))
         {
-            call.Caller.Answered = true;
-            call.AnsweredAt = now;
+            await terminator.EndAsync(call, LegSide.Caller, 487, null, HangupCauses.CallerCancelled).ConfigureAwait(false);
+            return;
         }
 
         events.Publish(new CallAnswered(call.Id, now, identity.InstanceId, invite.RequestUri.ToString(), now - call.ReceivedAt));

@@ -9,7 +9,8 @@ namespace Trunk.Signaling.Trunks;
 
 /// <summary>
 /// The trunk of each DID, asked of Policy once (<see cref="GetTrunkByDid"/>) and cached; <see cref="TrunkChanged"/>
-/// events refresh the cache. A DID no trunk owns is remembered for <see cref="NegativeLifetime"/>.
+/// events refresh the cache. A DID no trunk owns is remembered for <see cref="NegativeLifetime"/>. Concurrent INVITEs
+/// to a DID not yet cached share one request (a burst of 50 calls/s otherwise sent 50 requests and starved the pool).
 /// </summary>
 internal sealed partial class TrunkDirectory(
     IRequestClient<GetTrunkByDid> client,
@@ -21,8 +22,27 @@ internal sealed partial class TrunkDirectory(
 
     private readonly ConcurrentDictionary<string, TrunkSettings> _byDid = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<TrunkLookup>>> _inFlight = new(StringComparer.Ordinal);
 
     public async Task<TrunkLookup> FindAsync(Guid callId, string did)
+    {
+        if (_byDid.TryGetValue(did, out var cached))
+        {
+            return new TrunkLookup(cached, false);
+        }
+
+        var lookup = _inFlight.GetOrAdd(did, d => new Lazy<Task<TrunkLookup>>(() => AskPolicyAsync(callId, d)));
+        try
+        {
+            return await lookup.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<TrunkLookup>>>(did, lookup));
+        }
+    }
+
+    private async Task<TrunkLookup> AskPolicyAsync(Guid callId, string did)
     {
         if (_byDid.TryGetValue(did, out var cached))
         {

@@ -72,6 +72,7 @@ public sealed class SignalingFixture : IAsyncLifetime
             ["Sip__ListenAddress"] = "127.0.0.1",
             ["Sip__Port"] = SipPort.ToString(CultureInfo.InvariantCulture),
             ["Sip__EndpointResponseTimeout"] = "00:00:01",
+            ["Sip__CallsPerSecondPerSource"] = "2000",
             ["Transfer__DecisionTimeout"] = DecisionTimeout,
             ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
         });
