@@ -56,6 +56,34 @@ internal sealed class Sipp : IAsyncDisposable
         return (_process.ExitCode, await _stdout + await _stderr);
     }
 
+    /// <summary>
+    /// Waits until SIPp has bound <paramref name="port"/> (a fixed sleep lost the race on a loaded machine: the
+    /// first INVITE met a closed UDP port and came back as a transport error).
+    /// </summary>
+    public async Task WaitUntilListeningAsync(int port, bool tcp)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!IsBound(port, tcp))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"SIPp never listened on {port}: {await _stdout}{await _stderr}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Reads the kernel's socket table, so that probing never takes the port from SIPp.</summary>
+    private static bool IsBound(int port, bool tcp)
+    {
+        var localPort = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        return File.ReadLines(tcp ? "/proc/net/tcp" : "/proc/net/udp")
+            .Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(fields => fields[1].EndsWith(localPort, StringComparison.Ordinal) && (!tcp || fields[3] == "0A"));
+    }
+
     /// <summary>A port free for both UDP and TCP on loopback (bind 0, read, release).</summary>
     public static int FreePort()
     {

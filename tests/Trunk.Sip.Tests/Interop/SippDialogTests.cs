@@ -24,7 +24,7 @@ public sealed class SippDialogTests
         var sippPort = Sipp.FreePort();
         await using var sipp = Sipp.Start("-sf", Sipp.ScenarioPath("dialog_refer_uas.xml"), "-t", protocol == SipTransportProtocol.Udp ? "u1" : "t1",
             "-i", "127.0.0.1", "-p", sippPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1");
-        await Task.Delay(300);
+        await sipp.WaitUntilListeningAsync(sippPort, protocol == SipTransportProtocol.Tcp);
         var target = SipUri.Parse($"sip:bob@127.0.0.1:{sippPort}" + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : ""));
         Assert.True(SipDestination.TryFromUri(target, out var destination));
 

@@ -20,7 +20,7 @@ public sealed class SippUasTests
         await using var sipp = Sipp.Start("-sn", "uas", "-t", protocol == SipTransportProtocol.Udp ? "u1" : "t1", "-i", "127.0.0.1",
             "-p", sippPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-m", Calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Task.Delay(300);
+        await sipp.WaitUntilListeningAsync(sippPort, protocol == SipTransportProtocol.Tcp);
         var target = SipUri.Parse($"sip:service@127.0.0.1:{sippPort}" + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : ""));
         var from = NameAddress.Parse($"<sip:alice@{stack.ContactUri(protocol).Host}>");
 
