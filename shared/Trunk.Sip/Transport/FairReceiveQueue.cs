@@ -5,12 +5,15 @@ namespace Trunk.Sip.Transport;
 /// <summary>
 /// Bounded per-source queues drained round-robin, so that a flood from one address cannot starve
 /// the others (issue 3, transport limits). A full source queue drops the newest item and counts it.
+/// A source is handed to one worker at a time: its next item is ready only after <see cref="Complete"/>,
+/// so several workers never reorder one peer's messages (a 200 overtaking its 180 lost the 180).
 /// </summary>
 public sealed class FairReceiveQueue<T>
 {
     private readonly object _gate = new();
     private readonly Dictionary<IPAddress, Queue<T>> _bySource = [];
     private readonly LinkedList<IPAddress> _ready = new();
+    private readonly HashSet<IPAddress> _inFlight = [];
     private readonly SemaphoreSlim _available = new(0);
     private readonly int _perSourceCapacity;
     private long _dropped;
@@ -42,10 +45,12 @@ public sealed class FairReceiveQueue<T>
             }
 
             queue.Enqueue(item);
-            if (queue.Count == 1)
+            if (queue.Count > 1 || _inFlight.Contains(source))
             {
-                _ready.AddLast(source);
+                return true;
             }
+
+            _ready.AddLast(source);
         }
 
         _available.Release();
@@ -53,25 +58,34 @@ public sealed class FairReceiveQueue<T>
     }
 
     /// <summary>Takes the next item, visiting sources with queued items in turn.</summary>
-    public async ValueTask<T> DequeueAsync(CancellationToken cancellationToken)
+    /// <summary>Takes the next item of the next ready source; call <see cref="Complete"/> with the source when done.</summary>
+    public async ValueTask<(IPAddress Source, T Item)> DequeueAsync(CancellationToken cancellationToken)
     {
         await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             var source = _ready.First!.Value;
             _ready.RemoveFirst();
-            var queue = _bySource[source];
-            var item = queue.Dequeue();
-            if (queue.Count > 0)
-            {
-                _ready.AddLast(source);
-            }
-            else
+            _inFlight.Add(source);
+            return (source, _bySource[source].Dequeue());
+        }
+    }
+
+    /// <summary>The worker finished the source's item: its next one, if any, becomes ready (at the back of the turn).</summary>
+    public void Complete(IPAddress source)
+    {
+        lock (_gate)
+        {
+            _inFlight.Remove(source);
+            if (_bySource[source].Count == 0)
             {
                 _bySource.Remove(source);
+                return;
             }
 
-            return item;
+            _ready.AddLast(source);
         }
+
+        _available.Release();
     }
 }

@@ -132,17 +132,25 @@ public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
+            IPAddress source;
             ReceivedFrame frame;
             try
             {
-                frame = await _queue.DequeueAsync(_stop.Token).ConfigureAwait(false);
+                (source, frame) = await _queue.DequeueAsync(_stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            Process(frame);
+            try
+            {
+                Process(frame);
+            }
+            finally
+            {
+                _queue.Complete(source);
+            }
         }
     }
 

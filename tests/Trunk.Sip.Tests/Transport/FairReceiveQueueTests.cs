@@ -23,7 +23,9 @@ public sealed class FairReceiveQueueTests
         var firstFour = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            firstFour.Add(await queue.DequeueAsync(CancellationToken.None));
+            var (source, item) = await queue.DequeueAsync(CancellationToken.None);
+            firstFour.Add(item);
+            queue.Complete(source);
         }
 
         Assert.Equal(["flood 0", "call 1", "flood 1", "call 2"], firstFour);
@@ -47,8 +49,29 @@ public sealed class FairReceiveQueueTests
         Assert.True(queue.TryEnqueue(Caller, 1));
         Assert.False(queue.TryEnqueue(Caller, 2));
 
-        Assert.Equal(1, await queue.DequeueAsync(CancellationToken.None));
+        var (source, item) = await queue.DequeueAsync(CancellationToken.None);
+        Assert.Equal(1, item);
+        queue.Complete(source);
         Assert.True(queue.TryEnqueue(Caller, 3));
+    }
+
+    [Fact]
+    public async Task When_a_sources_item_is_in_flight_Should_hold_its_next_item_until_completed()
+    {
+        var queue = new FairReceiveQueue<string>(perSourceCapacity: 10);
+        queue.TryEnqueue(Caller, "180");
+        queue.TryEnqueue(Caller, "200");
+        queue.TryEnqueue(Flooder, "other");
+
+        var first = await queue.DequeueAsync(CancellationToken.None);
+        var second = await queue.DequeueAsync(CancellationToken.None);
+        var third = queue.DequeueAsync(CancellationToken.None);
+
+        Assert.Equal("180", first.Item);
+        Assert.Equal("other", second.Item);
+        Assert.False(third.IsCompleted);
+        queue.Complete(first.Source);
+        Assert.Equal("200", (await third).Item);
     }
 
     [Fact]
