@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Trunk.Testing;
+
 namespace Trunk.Signaling.Tests.Support;
 
 /// <summary>Runs the real SIPp (Debian package sip-tester) as a bounded child process on a scenario of ours.</summary>
@@ -26,11 +28,11 @@ internal sealed class Sipp : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A UAS waiting on a free loopback port for <paramref name="calls"/> calls.</summary>
-    public static Sipp Server(string scenarioFile, int calls = 1) => Start(scenarioFile, FreeUdpAndTcpPort(), ["-m", calls.ToString(CultureInfo.InvariantCulture)]);
+    public static Sipp Server(string scenarioFile, int calls = 1) => Start(scenarioFile, FreePort.UdpAndTcp(), ["-m", calls.ToString(CultureInfo.InvariantCulture)]);
 
     /// <summary>A UAC calling <paramref name="service"/> at the trunk.</summary>
     public static Sipp Client(string scenarioFile, int trunkPort, string service, int calls = 1, params string[] extra) =>
-        Start(scenarioFile, FreeUdpAndTcpPort(),
+        Start(scenarioFile, FreePort.UdpAndTcp(),
             ["-s", service, $"127.0.0.1:{trunkPort}", "-m", calls.ToString(CultureInfo.InvariantCulture), .. extra]);
 
     private static Sipp Start(string scenarioFile, int port, string[] arguments)
@@ -82,26 +84,6 @@ internal sealed class Sipp : IAsyncDisposable
     }
 
     private static string Tail(string output) => output.Length > 6000 ? output[^6000..] : output;
-
-    private static int FreeUdpAndTcpPort()
-    {
-        while (true)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP: try another.
-            }
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

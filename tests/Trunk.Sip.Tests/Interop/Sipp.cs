@@ -84,27 +84,6 @@ internal sealed class Sipp : IAsyncDisposable
             .Any(fields => fields[1].EndsWith(localPort, StringComparison.Ordinal) && (!tcp || fields[3] == "0A"));
     }
 
-    /// <summary>A port free for both UDP and TCP on loopback (bind 0, read, release).</summary>
-    public static int FreePort()
-    {
-        while (true)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP: try another.
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,3 +1,4 @@
+using Trunk.Testing;
 using Trunk.Sip.Dialogs;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transactions;
@@ -21,7 +22,7 @@ public sealed class SippDialogTests
         var referDone = new TaskCompletionSource<ReferSubscription>(TaskCreationOptions.RunContinuationsAsynchronously);
         stack.OnRequest = request => OnRequestAsync(stack, dialogs, request, referDone);
         stack.Start();
-        var sippPort = Sipp.FreePort();
+        var sippPort = FreePort.UdpAndTcp();
         await using var sipp = Sipp.Start("-sf", Sipp.ScenarioPath("dialog_refer_uas.xml"), "-t", protocol == SipTransportProtocol.Udp ? "u1" : "t1",
             "-i", "127.0.0.1", "-p", sippPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1");
         await sipp.WaitUntilListeningAsync(sippPort, protocol == SipTransportProtocol.Tcp);

@@ -1,3 +1,4 @@
+using Trunk.Testing;
 using Trunk.Sip.Transport;
 
 namespace Trunk.Sip.Tests.Interop;
@@ -17,7 +18,7 @@ public sealed class SippUacTests
         var transport = protocol == SipTransportProtocol.Udp ? "u1" : "t1";
 
         await using var sipp = Sipp.Start("-sn", "uac", $"127.0.0.1:{port}", "-t", transport, "-i", "127.0.0.1",
-            "-p", Sipp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-p", FreePort.UdpAndTcp().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-m", Calls.ToString(System.Globalization.CultureInfo.InvariantCulture), "-r", "50", "-d", "20");
         var (exitCode, output) = await sipp.WaitAsync(TimeSpan.FromSeconds(40));
 

@@ -1,3 +1,4 @@
+using Trunk.Testing;
 using Trunk.Sip.Dialogs;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transport;
@@ -16,7 +17,7 @@ public sealed class SippUasTests
     {
         await using var stack = Stacks.Create();
         stack.Start();
-        var sippPort = Sipp.FreePort();
+        var sippPort = FreePort.UdpAndTcp();
         await using var sipp = Sipp.Start("-sn", "uas", "-t", protocol == SipTransportProtocol.Udp ? "u1" : "t1", "-i", "127.0.0.1",
             "-p", sippPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-m", Calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
