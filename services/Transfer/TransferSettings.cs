@@ -11,7 +11,10 @@ public sealed class TransferSettings
     /// <summary>The Retry-After the endpoint gets with the 503 of a REFER that no policy decision answered.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 
-    /// <summary>How long the target may ring before it is CANCELled and the endpoint gets NOTIFY 480.</summary>
+    /// <summary>
+    /// The most the target may ring before it is CANCELled and the endpoint gets NOTIFY 480: each trunk's own ring
+    /// timeout (from Policy's TransferAllowed) applies when it is shorter.
+    /// </summary>
     public TimeSpan RingTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Minutes of the target's rate reserved before dialling.</summary>

@@ -23,15 +23,16 @@ public sealed partial class CheckTransferConsumer(IQuerySession session, TimePro
         var trunk = batch.Load<InboundTrunk>(request.TrunkId);
         var rates = batch.LoadMany<Rate>().ById(RateBook.Prefixes(Digits.Of(request.TargetNumber)));
         await batch.Execute(token).ConfigureAwait(false);
+        var inboundTrunk = await trunk.ConfigureAwait(false);
         var verdict = TransferRules.Decide(
-            await account.ConfigureAwait(false), await trunk.ConfigureAwait(false), request.TargetNumber, request.ReferToHost,
-            await rates.ConfigureAwait(false));
+            await account.ConfigureAwait(false), inboundTrunk, request.TargetNumber, request.ReferToHost, await rates.ConfigureAwait(false));
         var now = time.GetUtcNow();
         if (verdict.Allowed)
         {
             LogAllowed(request.CallId, request.TransferId, verdict.Target!.CountryCode, verdict.PricePerMinute);
             await context.RespondAsync(new TransferAllowed(
-                request.CallId, now, request.TransferId, verdict.Target.CountryCode, verdict.PricePerMinute)).ConfigureAwait(false);
+                request.CallId, now, request.TransferId, verdict.Target.CountryCode, verdict.PricePerMinute,
+                inboundTrunk!.RingTimeout)).ConfigureAwait(false);
             return;
         }
 

@@ -61,10 +61,13 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
 
     public void DialTarget(TransferState transfer)
     {
+        var ringTimeout = transfer.RingTimeout > TimeSpan.Zero && transfer.RingTimeout < Settings.RingTimeout
+            ? transfer.RingTimeout
+            : Settings.RingTimeout;
         Command(transfer, new DialTarget(
-            transfer.CallId, Now, transfer.CorrelationId, transfer.TargetNumber, transfer.CallerNumber, transfer.ReferredBy, Settings.RingTimeout));
+            transfer.CallId, Now, transfer.CorrelationId, transfer.TargetNumber, transfer.CallerNumber, transfer.ReferredBy, ringTimeout));
         var id = NewId.NextGuid();
-        var dueAt = Now + Settings.RingTimeout;
+        var dueAt = Now + ringTimeout;
         transfer.Pending.Schedule(id, transfer.CorrelationId, new RingTimeoutElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id), dueAt);
         transfer.RingTimeoutId = id;
     }

@@ -38,6 +38,9 @@ public sealed class TransferState : SagaStateMachineInstance, IOutboxSaga
 
     public Guid? RingTimeoutId { get; set; }
 
+    /// <summary>The trunk's ring timeout, from Policy's answer.</summary>
+    public TimeSpan RingTimeout { get; set; }
+
     public decimal ReservedAmount { get; set; }
 
     public DateTimeOffset? BridgedAt { get; set; }

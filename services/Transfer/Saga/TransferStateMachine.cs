@@ -61,6 +61,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 .Then(c =>
                 {
                     actions.CancelPolicyDeadline(c.Saga);
+                    c.Saga.RingTimeout = c.Message.RingTimeout;
                     actions.AnswerRefer(c.Saga, 202, "Accepted");
                     actions.Accepted(c.Saga);
                     actions.Notify(c.Saga, 100, "Trying", final: false);

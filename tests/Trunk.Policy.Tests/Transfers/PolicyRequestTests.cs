@@ -13,7 +13,7 @@ public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHo
         new(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid(), accountId, trunkId, target, host);
 
     [Fact]
-    public async Task When_a_domestic_transfer_is_checked_Should_answer_TransferAllowed_with_country_and_price()
+    public async Task When_a_domestic_transfer_is_checked_Should_answer_TransferAllowed_with_country_price_and_the_trunks_ring_timeout()
     {
         await host.SetRateAsync("1", 0.01m);
         var account = await host.CreateAccountAsync();
@@ -26,6 +26,7 @@ public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHo
         Assert.True(response.Is(out Response<TransferAllowed>? allowed));
         Assert.Equal("US", allowed.Message.CountryCode);
         Assert.Equal(0.01m, allowed.Message.PricePerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(20), allowed.Message.RingTimeout);
         Assert.Equal(request.CallId, allowed.Message.CallId);
         Assert.Equal(request.TransferId, allowed.Message.TransferId);
     }

@@ -11,7 +11,7 @@ public sealed class FakePolicy(PolicyScript script, TimeProvider time) : IConsum
         var request = context.Message;
         return script.Check(request.TransferId) switch
         {
-            PolicyAnswer.Allow => context.RespondAsync(new TransferAllowed(request.CallId, time.GetUtcNow(), request.TransferId, "US", 0.02m)),
+            PolicyAnswer.Allow => context.RespondAsync(new TransferAllowed(request.CallId, time.GetUtcNow(), request.TransferId, "US", 0.02m, script.RingTimeout(request.TransferId))),
             PolicyAnswer.Deny => context.RespondAsync(new TransferDenied(request.CallId, time.GetUtcNow(), request.TransferId, 403, "No permission for the target's country")),
             _ => Task.CompletedTask,
         };

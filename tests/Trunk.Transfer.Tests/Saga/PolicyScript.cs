@@ -5,11 +5,15 @@ namespace Trunk.Transfer.Tests.Saga;
 /// <summary>How the Policy that a test plays answers each transfer.</summary>
 public sealed class PolicyScript
 {
-    private readonly ConcurrentDictionary<Guid, (PolicyAnswer Check, FundsAnswer Funds)> _answers = new();
+    private readonly ConcurrentDictionary<Guid, (PolicyAnswer Check, FundsAnswer Funds, TimeSpan RingTimeout)> _answers = new();
 
-    public void For(Guid transferId, PolicyAnswer check, FundsAnswer funds = FundsAnswer.Reserve) => _answers[transferId] = (check, funds);
+    /// <summary>How Policy answers the transfer; <paramref name="trunkRingTimeout"/> is the trunk's ring timeout its TransferAllowed carries.</summary>
+    public void For(Guid transferId, PolicyAnswer check, FundsAnswer funds = FundsAnswer.Reserve, TimeSpan? trunkRingTimeout = null) =>
+        _answers[transferId] = (check, funds, trunkRingTimeout ?? TransferHost.RingTimeout);
 
     public PolicyAnswer Check(Guid transferId) => _answers.TryGetValue(transferId, out var answer) ? answer.Check : PolicyAnswer.Silent;
+
+    public TimeSpan RingTimeout(Guid transferId) => _answers.TryGetValue(transferId, out var answer) ? answer.RingTimeout : TransferHost.RingTimeout;
 
     public FundsAnswer Funds(Guid transferId) => _answers.TryGetValue(transferId, out var answer) ? answer.Funds : FundsAnswer.Silent;
 }

@@ -47,16 +47,16 @@ public sealed class TransferScenario(PolicyScript policy, SignalingLog signaling
         CallId, Now, "signaling-test", TransferId, TransferHost.SignalingQueue, AccountId, NewId.NextGuid(),
         "+15551230001", "+15551230002", "trunk.example", "<sip:agent@pbx.example>", 2, NotifyRequested: true);
 
-    public async Task StartAsync(PolicyAnswer check, FundsAnswer funds = FundsAnswer.Reserve)
+    public async Task StartAsync(PolicyAnswer check, FundsAnswer funds = FundsAnswer.Reserve, TimeSpan? trunkRingTimeout = null)
     {
-        policy.For(TransferId, check, funds);
+        policy.For(TransferId, check, funds, trunkRingTimeout);
         await PublishAsync(Refer);
     }
 
     /// <summary>Allowed and funded: returns when the target is being dialled.</summary>
-    public async Task<DialTarget> DialledAsync()
+    public async Task<DialTarget> DialledAsync(TimeSpan? trunkRingTimeout = null)
     {
-        await StartAsync(PolicyAnswer.Allow);
+        await StartAsync(PolicyAnswer.Allow, trunkRingTimeout: trunkRingTimeout);
         return await ExpectAsync<DialTarget>();
     }
 

@@ -67,6 +67,30 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
         Assert.Equal(TransferHost.RingTimeout, dial.RingTimeout);
     }
 
+    [Fact]
+    public async Task When_the_trunks_ring_timeout_is_shorter_than_the_services_Should_cancel_the_target_at_the_trunks()
+    {
+        var transfer = NewTransfer();
+        var trunkRingTimeout = TimeSpan.FromMilliseconds(500);
+
+        var dial = await transfer.DialledAsync(trunkRingTimeout);
+
+        Assert.Equal(trunkRingTimeout, dial.RingTimeout);
+        var cancel = await transfer.ExpectAsync<CancelTarget>();
+        await transfer.ExpectNotifyAsync(480, final: true);
+        Assert.InRange(cancel.At - dial.At, trunkRingTimeout, TransferHost.RingTimeout);
+    }
+
+    [Fact]
+    public async Task When_the_trunks_ring_timeout_is_longer_than_the_services_Should_ring_no_longer_than_the_services()
+    {
+        var transfer = NewTransfer();
+
+        var dial = await transfer.DialledAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(TransferHost.RingTimeout, dial.RingTimeout);
+    }
+
     [Theory]
     [InlineData(180, "Ringing")]
     [InlineData(183, "Session Progress")]
