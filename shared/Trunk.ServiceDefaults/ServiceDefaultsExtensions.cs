@@ -41,7 +41,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> runs every dependency check and
-    /// names the one that failed. Both are mapped in every environment: Kubernetes probes need them.
+    /// names the one that failed. Both are mapped in every environment: Kubernetes probes need them. <c>/metrics</c>
+    /// is the Prometheus scrape endpoint of the same metrics that go over OTLP.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -56,6 +57,7 @@ public static class ServiceDefaultsExtensions
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

@@ -25,6 +25,7 @@ public static class BusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddConsumeObserver<ConsumerLagObserver>();
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = HealthCheckName;

@@ -29,14 +29,23 @@ internal static class TelemetryExtensions
                 serviceName: identity.Name,
                 serviceNamespace: "trunk",
                 serviceInstanceId: identity.InstanceId))
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(InstrumentationOptions.MeterName, MartenTelemetryName, identity.TelemetryName))
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(InstrumentationOptions.MeterName, MartenTelemetryName, identity.TelemetryName)
+                    .AddPrometheusExporter();
+                foreach (var histogram in TrunkMetrics.All.Where(m => m.Kind == TrunkMetricKind.Histogram))
+                {
+                    metrics.AddView(histogram.Name, new ExplicitBucketHistogramConfiguration { Boundaries = TrunkMetrics.SecondsBuckets });
+                }
+            })
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                    !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                    && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddSource(DiagnosticHeaders.DefaultListenerName, MartenTelemetryName, identity.TelemetryName));

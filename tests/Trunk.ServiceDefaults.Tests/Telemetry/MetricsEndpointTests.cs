@@ -1,0 +1,96 @@
+using System.Globalization;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Trunk.ServiceDefaults.Messaging;
+using Trunk.ServiceDefaults.Telemetry;
+using Trunk.Testing;
+
+namespace Trunk.ServiceDefaults.Tests.Telemetry;
+
+/// <summary>
+/// Every host serves its metrics at <c>/metrics</c> for Prometheus, and the bus defaults measure consumer lag: a real
+/// host on Kestrel consumes a real RabbitMQ message and the scrape shows the lag of that message type.
+/// </summary>
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private readonly TaskCompletionSource _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort.Tcp();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
+            ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq:VirtualHost"] = TestInfrastructure.RabbitVirtualHost,
+            ["RabbitMq:Username"] = TestInfrastructure.RabbitUsername,
+            ["RabbitMq:Password"] = TestInfrastructure.RabbitPassword,
+            ["Service:InstanceId"] = $"metrics-tests-{Guid.NewGuid():N}",
+        });
+        builder.AddServiceDefaults("metrics-tests");
+        builder.Services.AddSingleton(_consumed);
+        builder.AddTrunkBus(bus => bus.AddConsumer<LagProbeConsumer>().Endpoint(e =>
+        {
+            e.Name = $"metrics-tests-{Guid.NewGuid():N}";
+            e.Temporary = true;
+        }));
+        _app = builder.Build();
+        _app.MapDefaultEndpoints();
+        await _app.StartAsync();
+        await _app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task When_a_message_is_consumed_Should_expose_its_consumer_lag_on_the_scrape_endpoint()
+    {
+        await _app.Services.GetRequiredService<IPublishEndpoint>().Publish(new LagProbe(Guid.NewGuid()));
+        await _consumed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var lag = TrunkMetrics.ConsumerLag.PrometheusName;
+        var scrape = await PrometheusScrape.WaitAsync(_http, s => s.Find(lag + "_count", "messaging_message_type=\"LagProbe\"").Any(),
+            TimeSpan.FromSeconds(10));
+
+        var count = Assert.Single(scrape.Find(lag + "_count", "messaging_message_type=\"LagProbe\""));
+        Assert.EndsWith(" 1", count, StringComparison.Ordinal);
+        Assert.Contains(scrape.Find(lag + "_bucket", "messaging_message_type=\"LagProbe\""), b => b.Contains("le=\"0.001\"", StringComparison.Ordinal));
+        Assert.Contains("# TYPE " + lag + " histogram", scrape.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_scraped_Should_serve_the_runtime_and_HTTP_metrics_in_Prometheus_text_format()
+    {
+        using var warmUp = await _http.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+        var scrape = await PrometheusScrape.WaitAsync(_http, s => s.Names.Contains("http_server_request_duration_seconds_count"),
+            TimeSpan.FromSeconds(10));
+
+        Assert.Contains("http_server_request_duration_seconds_count", scrape.Names);
+        Assert.Contains(scrape.Names, n => n.StartsWith("dotnet_", StringComparison.Ordinal));
+    }
+
+    public sealed record LagProbe(Guid Id);
+
+    internal sealed class LagProbeConsumer(TaskCompletionSource consumed) : IConsumer<LagProbe>
+    {
+        public Task Consume(ConsumeContext<LagProbe> context)
+        {
+            consumed.TrySetResult();
+            return Task.CompletedTask;
+        }
+    }
+}
