@@ -39,7 +39,11 @@ public sealed record CallSummary
 
     public IReadOnlyList<LegMedia> Media { get; init; } = [];
 
+    /// <summary>The <see cref="HangupCauses"/> code of the call's end, classified from every event (null while it goes on).</summary>
     public string? HangupCause { get; init; }
+
+    /// <summary>The cause Signaling gave in <c>CallEnded</c>, as it gave it.</summary>
+    public string? SignalingCause { get; init; }
 
     public LegSide? HungUpBy { get; init; }
 
@@ -73,7 +77,8 @@ public sealed record TransferSummary(
     DateTimeOffset? EndedAt = null,
     TimeSpan? ReferToBridge = null,
     int? SipCode = null,
-    string? Reason = null);
+    string? Reason = null,
+    string? FailureCause = null);
 
 /// <summary>How a transfer ended.</summary>
 public enum TransferOutcome

@@ -22,7 +22,12 @@ public sealed class CallSummaryProjection : SingleStreamProjection<CallSummary, 
     public static CallSummary Fold(CallSummary call, object data)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return data switch
+        var folded = Change(call, data);
+        return folded with { HangupCause = HangupCauses.OfCall(folded)?.Code };
+    }
+
+    private static CallSummary Change(CallSummary call, object data) =>
+        data switch
         {
             CallReceived e => call with
             {
@@ -45,7 +50,7 @@ public sealed class CallSummaryProjection : SingleStreamProjection<CallSummary, 
             {
                 EndedAt = e.At,
                 Duration = e.Duration,
-                HangupCause = e.HangupCause,
+                SignalingCause = e.HangupCause,
                 SipCode = e.SipCode,
                 Q850Cause = e.Q850Cause ?? call.Q850Cause,
             },
@@ -85,7 +90,6 @@ public sealed class CallSummaryProjection : SingleStreamProjection<CallSummary, 
             },
             _ => call,
         };
-    }
 
     private static CallSummary HangUp(CallSummary call, LegHungUp e)
     {
@@ -112,6 +116,7 @@ public sealed class CallSummaryProjection : SingleStreamProjection<CallSummary, 
     {
         var existing = call.Transfers.FirstOrDefault(t => t.TransferId == transferId);
         var changed = change(existing ?? new TransferSummary(transferId, null, null));
+        changed = changed with { FailureCause = HangupCauses.OfTransfer(changed)?.Code };
         return call with
         {
             Transfers = [.. call.Transfers.Where(t => t.TransferId != transferId).Append(changed).OrderBy(t => t.ReferredAt ?? t.AcceptedAt)],

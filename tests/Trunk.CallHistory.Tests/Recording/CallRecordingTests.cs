@@ -35,7 +35,7 @@ public sealed class CallRecordingTests(CallHistoryHost host)
         Assert.Equal(200, transfer.SipCode);
         Assert.Equal(TimeSpan.FromMilliseconds(3_060), transfer.ReferToBridge);
         Assert.Equal(call.At(5_500), transfer.RingingAt);
-        Assert.Equal(("caller-hung-up", LegSide.Caller, 200, 16), (summary.HangupCause, summary.HungUpBy, summary.SipCode, summary.Q850Cause));
+        Assert.Equal(("caller_hangup", LegSide.Caller, 200, 16), (summary.HangupCause, summary.HungUpBy, summary.SipCode, summary.Q850Cause));
 
         await using var session = host.Store.QuerySession();
         var stream = await session.Events.FetchStreamAsync(call.CallId);
@@ -79,7 +79,7 @@ public sealed class CallRecordingTests(CallHistoryHost host)
         var messageId = Guid.NewGuid();
         await host.PublishAsync(call.Received, messageId);
         await host.PublishAsync(call.Received, messageId);
-        await host.PublishAsync(new CallEnded(call.CallId, call.At(1_000), "signaling-1", TimeSpan.FromSeconds(1), "caller-hung-up", 200, null));
+        await host.PublishAsync(new CallEnded(call.CallId, call.At(1_000), "signaling-1", TimeSpan.FromSeconds(1), "caller_hangup", 200, null));
 
         await host.WaitForSummaryAsync(call.CallId, s => s.EndedAt is not null && s.StartedAt is not null);
 

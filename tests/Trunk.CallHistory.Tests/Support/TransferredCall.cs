@@ -69,7 +69,7 @@ public sealed class TransferredCall
         new MediaStats(CallId, At(60_000), "media-1", LegSide.Caller, 2_900, 464_000, 3, 1.5, At(59_990)),
         new LegHungUp(CallId, At(60_000), "signaling-1", LegSide.Caller, LegSide.Caller, 200, Reason),
         new LegHungUp(CallId, At(60_010), "signaling-1", LegSide.Target, LegSide.Caller, 200, null),
-        new CallEnded(CallId, At(60_020), "signaling-1", TimeSpan.FromSeconds(59.6), "caller-hung-up", 200, null),
+        new CallEnded(CallId, At(60_020), "signaling-1", TimeSpan.FromSeconds(59.6), "caller_hangup", 200, null),
     ];
 
     public DateTimeOffset At(int milliseconds) => Start.AddMilliseconds(milliseconds);
