@@ -1,11 +1,10 @@
-using MassTransit;
+using Trunk.Media;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
-using Trunk.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("media");
-builder.AddTrunkBus(bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddMedia();
 
 return await builder.RunServiceAsync();
 

@@ -1,0 +1,64 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Trunk.Media.Control;
+using Trunk.Media.Relay;
+using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Hosting;
+using Trunk.ServiceDefaults.Messaging;
+
+namespace Trunk.Media;
+
+/// <summary>Registration of the Media service: the relay, the calls it anchors, and its two bus endpoints.</summary>
+public static class MediaExtensions
+{
+    public static WebApplicationBuilder AddMedia(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(MediaSettings.Section);
+        builder.Services.AddValidatedSettings<MediaSettings, MediaSettingsValidator>().Bind(section);
+        var prefix = section.Get<MediaSettings>()?.QueuePrefix ?? "";
+        var identity = builder.Services.Select(d => d.ImplementationInstance).OfType<ServiceIdentity>().FirstOrDefault()
+            ?? throw new InvalidOperationException("AddServiceDefaults must run before AddMedia.");
+        var queue = new InstanceQueue(prefix + identity.InstanceId);
+
+        builder.Services.AddSingleton(queue);
+        builder.Services.AddSingleton<BusEventSink>();
+        builder.Services.AddSingleton<IMediaEventSink>(p => p.GetRequiredService<BusEventSink>());
+        builder.Services.AddHostedService(p => p.GetRequiredService<BusEventSink>());
+        builder.Services.AddSingleton(p => new RelayEngine(
+            p.GetRequiredService<IOptions<MediaSettings>>().Value,
+            p.GetRequiredService<IMediaEventSink>(),
+            p.GetRequiredService<TimeProvider>(),
+            p.GetRequiredService<ILogger<RelayEngine>>(),
+            identity.InstanceId));
+        builder.Services.AddSingleton(p => new MediaCalls(
+            p.GetRequiredService<RelayEngine>(),
+            p.GetRequiredService<IOptions<MediaSettings>>().Value,
+            p.GetRequiredService<ILogger<MediaCalls>>()));
+        builder.Services.AddHostedService<RelayHost>();
+
+        builder.AddTrunkBus(bus =>
+        {
+            bus.AddConsumer<AllocateMediaConsumer>().Endpoint(e => e.Name = prefix + "media");
+            bus.AddConsumer<MediaCommandConsumer>().Endpoint(e =>
+            {
+                e.Name = queue.Name;
+                e.ConcurrentMessageLimit = 1;
+            });
+            bus.AddConfigureEndpointsCallback((name, endpoint) =>
+            {
+                // The instance queue takes only what is sent to it: bound to the exchanges, it would also get every
+                // published AllocateMedia. A test's queues (with a prefix) go away with it.
+                if (name == queue.Name || prefix.Length > 0)
+                {
+                    endpoint.ConfigureConsumeTopology = name != queue.Name && prefix.Length == 0;
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.AutoDelete = true;
+                    }
+                }
+            });
+        });
+        return builder;
+    }
+}
