@@ -10,6 +10,7 @@ using Trunk.Transfer.Outbox;
 using Trunk.Transfer.Persistence;
 using Trunk.Transfer.Saga;
 using Trunk.Transfer.Scheduling;
+using Trunk.Transfer.Telemetry;
 
 namespace Trunk.Transfer;
 
@@ -25,6 +26,7 @@ public static class TransferExtensions
             .Bind(builder.Configuration.GetSection(TransferSettings.Section));
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<TransferActions>();
+        builder.Services.TryAddSingleton<TransferTelemetry>();
 
         builder.AddTrunkBus(bus =>
         {

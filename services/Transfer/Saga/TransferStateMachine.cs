@@ -4,6 +4,7 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
+using Trunk.Transfer.Telemetry;
 
 namespace Trunk.Transfer.Saga;
 
@@ -14,10 +15,11 @@ namespace Trunk.Transfer.Saga;
 /// </summary>
 public sealed partial class TransferStateMachine : MassTransitStateMachine<TransferState>
 {
-    public TransferStateMachine(TransferActions actions, ILogger<TransferStateMachine> logger)
+    public TransferStateMachine(TransferActions actions, TransferTelemetry telemetry, ILogger<TransferStateMachine> logger)
     {
         ArgumentNullException.ThrowIfNull(actions);
         InstanceState(x => x.CurrentState);
+        this.ConnectStateObserver(telemetry);
 
         Event(() => ReferReceived, e => e.CorrelateById(c => c.Message.TransferId));
         Event(() => TransferAllowed, e => ByTransfer(e, c => c.Message.TransferId));
