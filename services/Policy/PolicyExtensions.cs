@@ -8,6 +8,7 @@ using Trunk.Policy.Api;
 using Trunk.Policy.Balances;
 using Trunk.Policy.Rates;
 using Trunk.Policy.Seed;
+using Trunk.Policy.Telemetry;
 using Trunk.Policy.Transfers;
 using Trunk.Policy.Trunks;
 using Trunk.ServiceDefaults.Hosting;
@@ -29,6 +30,7 @@ public static class PolicyExtensions
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix));
         builder.AddTrunkMarten(store => ConfigureStore(store, settings.Schema));
         builder.Services.AddSingleton<BalanceLedger>();
+        builder.Services.AddSingleton<PolicyTelemetry>();
         builder.Services.AddScoped<TrunkPublisher>();
 
         builder.Services.AddProblemDetails();

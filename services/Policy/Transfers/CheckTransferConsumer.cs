@@ -4,12 +4,14 @@ using Trunk.Contracts.Policy;
 using Trunk.Policy.Accounts;
 using Trunk.Policy.Numbers;
 using Trunk.Policy.Rates;
+using Trunk.Policy.Telemetry;
 using Trunk.Policy.Trunks;
 
 namespace Trunk.Policy.Transfers;
 
 /// <summary>Answers <see cref="CheckTransfer"/> with <see cref="TransferAllowed"/> or <see cref="TransferDenied"/>; reads only, so a redelivery answers the same.</summary>
-public sealed partial class CheckTransferConsumer(IQuerySession session, TimeProvider time, ILogger<CheckTransferConsumer> logger)
+public sealed partial class CheckTransferConsumer(
+    IQuerySession session, PolicyTelemetry telemetry, TimeProvider time, ILogger<CheckTransferConsumer> logger)
     : IConsumer<CheckTransfer>
 {
     public async Task Consume(ConsumeContext<CheckTransfer> context)
@@ -17,6 +19,7 @@ public sealed partial class CheckTransferConsumer(IQuerySession session, TimePro
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Message;
         var token = context.CancellationToken;
+        using var activity = telemetry.StartCheckTransfer(request);
         // One database round trip for account, trunk and candidate rates: this sits on the REFER → 202 path.
         var batch = session.CreateBatchQuery();
         var account = batch.Load<Account>(request.AccountId);
@@ -30,6 +33,7 @@ public sealed partial class CheckTransferConsumer(IQuerySession session, TimePro
         if (verdict.Allowed)
         {
             LogAllowed(request.CallId, request.TransferId, verdict.Target!.CountryCode, verdict.PricePerMinute);
+            PolicyTelemetry.Answered(activity, 202, "Allowed");
             await context.RespondAsync(new TransferAllowed(
                 request.CallId, now, request.TransferId, verdict.Target.CountryCode, verdict.PricePerMinute,
                 inboundTrunk!.RingTimeout)).ConfigureAwait(false);
@@ -37,6 +41,7 @@ public sealed partial class CheckTransferConsumer(IQuerySession session, TimePro
         }
 
         LogDenied(request.CallId, request.TransferId, verdict.SipCode, verdict.Reason);
+        PolicyTelemetry.Answered(activity, verdict.SipCode, verdict.Reason);
         await context.RespondAsync(new TransferDenied(request.CallId, now, request.TransferId, verdict.SipCode, verdict.Reason))
             .ConfigureAwait(false);
     }

@@ -4,6 +4,7 @@ using Trunk.Policy.Accounts;
 using Trunk.Policy.Balances;
 using Trunk.Policy.Numbers;
 using Trunk.Policy.Rates;
+using Trunk.Policy.Telemetry;
 using Trunk.ServiceDefaults;
 using Messages = Trunk.Contracts.Policy;
 
@@ -17,6 +18,7 @@ public sealed partial class ReserveFundsConsumer(
     IQuerySession session,
     BalanceLedger ledger,
     ServiceIdentity identity,
+    PolicyTelemetry telemetry,
     TimeProvider time,
     ILogger<ReserveFundsConsumer> logger) : IConsumer<Messages.ReserveFunds>
 {
@@ -25,6 +27,7 @@ public sealed partial class ReserveFundsConsumer(
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Message;
         var token = context.CancellationToken;
+        using var activity = telemetry.StartReserveFunds(request);
         var digits = Digits.Of(request.TargetNumber);
         var batch = session.CreateBatchQuery();
         var loadAccount = batch.Load<Account>(request.AccountId);
@@ -35,6 +38,7 @@ public sealed partial class ReserveFundsConsumer(
         if (account is null || rate is null)
         {
             LogNoAccountOrRate(request.CallId, request.TransferId, request.AccountId);
+            PolicyTelemetry.Answered(activity, 402, "No account or no rate");
             await context.RespondAsync(new Messages.InsufficientFunds(
                 request.CallId, time.GetUtcNow(), request.TransferId, request.AccountId, 0m, 0m)).ConfigureAwait(false);
             return;
@@ -54,6 +58,7 @@ public sealed partial class ReserveFundsConsumer(
         if (!decision.Covered)
         {
             LogRefused(request.CallId, request.TransferId, decision.Amount, decision.Available);
+            PolicyTelemetry.Answered(activity, 402, "Insufficient balance");
             await context.RespondAsync(new Messages.InsufficientFunds(
                 request.CallId, at, request.TransferId, request.AccountId, decision.Amount, decision.Available)).ConfigureAwait(false);
             return;
@@ -61,6 +66,7 @@ public sealed partial class ReserveFundsConsumer(
 
         var reserved = new Messages.FundsReserved(request.CallId, at, identity.InstanceId, request.TransferId, request.AccountId, decision.Amount);
         LogReserved(request.CallId, request.TransferId, decision.Amount);
+        PolicyTelemetry.Answered(activity, 202, "Reserved");
         await context.RespondAsync(reserved).ConfigureAwait(false);
         if (decision.Events.Count > 0)
         {
