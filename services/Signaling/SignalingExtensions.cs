@@ -9,6 +9,7 @@ using Trunk.Signaling.Commands;
 using Trunk.Signaling.Events;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
+using Trunk.Signaling.Telemetry;
 using Trunk.Signaling.Tracing;
 using Trunk.Signaling.Transfers;
 using Trunk.Signaling.Trunks;
@@ -51,6 +52,7 @@ public static class SignalingExtensions
         services.AddSingleton<TrunkDirectory>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<CallRegistry>();
+        services.AddSingleton<SignalingTelemetry>();
         services.AddSingleton<LegActions>();
         services.AddSingleton<EndpointInvites>();
         services.AddSingleton<CallTerminator>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Trunk.Contracts;
 using Trunk.Contracts.Policy;
 using Trunk.Signaling.Tracing;
@@ -42,6 +43,9 @@ internal sealed class Call(Guid id, TrunkSettings trunk, IncomingRequest callerI
     public bool Ended { get; set; }
 
     public SipTraceBuffer Trace { get; } = new();
+
+    /// <summary>The call's trace (its inbound INVITE's span): later requests and events of the call join it.</summary>
+    public ActivityContext TraceContext { get; set; }
 
     public string SipCallId => CallerInvite.Request.CallId ?? string.Empty;
 

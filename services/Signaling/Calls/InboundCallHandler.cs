@@ -6,6 +6,7 @@ using Trunk.ServiceDefaults;
 using Trunk.Signaling.Events;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
+using Trunk.Signaling.Telemetry;
 using Trunk.Signaling.Trunks;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transactions;
@@ -25,6 +26,7 @@ internal sealed partial class InboundCallHandler(
     CallEventPublisher events,
     CommandQueue queue,
     ServiceIdentity identity,
+    SignalingTelemetry telemetry,
     IOptions<SipSettings> settings,
     TimeProvider time,
     ILogger<InboundCallHandler> logger)
@@ -75,6 +77,7 @@ internal sealed partial class InboundCallHandler(
 
         var call = new Call(callId, trunk, request, PhoneNumbers.Caller(invite), did, time.GetUtcNow());
         calls.Add(call);
+        telemetry.CallStarted(call);
         sip.Received(call, LegSide.Caller, invite, request.Peer);
         events.Publish(new CallReceived(call.Id, call.ReceivedAt, identity.InstanceId, queue.Name, call.SipCallId, call.CallerNumber, did,
             trunk.TrunkId, trunk.AccountId, request.Peer.Remote.ToString()));

@@ -1,22 +1,24 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trunk.Contracts;
+using Trunk.Signaling.Telemetry;
 
 namespace Trunk.Signaling.Events;
 
 /// <summary>
 /// Publishes call events in order from a bounded buffer, so that SIP handling never waits on RabbitMQ; while the
 /// broker is away events wait and are retried, and beyond <see cref="Capacity"/> new ones are dropped and logged
-/// (ARCHITECTURE.md, Delivery).
+/// (ARCHITECTURE.md, Delivery). Each event keeps the trace context it was published in, so it joins its call's trace.
 /// </summary>
-internal sealed partial class CallEventPublisher(IBus bus, ILogger<CallEventPublisher> logger) : BackgroundService
+internal sealed partial class CallEventPublisher(IBus bus, SignalingTelemetry telemetry, ILogger<CallEventPublisher> logger) : BackgroundService
 {
     public const int Capacity = 100_000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
 
-    private readonly Channel<ICallEvent> _buffer = Channel.CreateBounded<ICallEvent>(new BoundedChannelOptions(Capacity)
+    private readonly Channel<(ICallEvent Message, ActivityContext PublishedIn)> _buffer = Channel.CreateBounded<(ICallEvent, ActivityContext)>(new BoundedChannelOptions(Capacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
@@ -24,7 +26,7 @@ internal sealed partial class CallEventPublisher(IBus bus, ILogger<CallEventPubl
 
     public void Publish(ICallEvent message)
     {
-        if (!_buffer.Writer.TryWrite(message))
+        if (!_buffer.Writer.TryWrite((message, Activity.Current?.Context ?? default)))
         {
             LogDropped(message.GetType().Name, message.CallId);
         }
@@ -34,8 +36,9 @@ internal sealed partial class CallEventPublisher(IBus bus, ILogger<CallEventPubl
     {
         try
         {
-            await foreach (var message in _buffer.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (message, publishedIn) in _buffer.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                using var activity = telemetry.StartPublish(message, publishedIn);
                 await PublishWithRetryAsync(message, stoppingToken).ConfigureAwait(false);
             }
         }

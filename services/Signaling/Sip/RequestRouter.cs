@@ -1,5 +1,6 @@
 using Trunk.Contracts;
 using Trunk.Signaling.Calls;
+using Trunk.Signaling.Telemetry;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transactions;
 
@@ -9,16 +10,30 @@ namespace Trunk.Signaling.Sip;
 /// The first stop of every request that passed the stack's §8.2 checks (and 483 for Max-Forwards 0): in-dialog
 /// requests to their call, new INVITEs to the inbound handler, OPTIONS answered, anything else 405 with Allow.
 /// </summary>
-internal sealed class RequestRouter(SipEndpoint sip, CallRegistry calls, InboundCallHandler inbound, InDialogHandler inDialog)
+internal sealed class RequestRouter(
+    SipEndpoint sip, CallRegistry calls, InboundCallHandler inbound, InDialogHandler inDialog, SignalingTelemetry telemetry)
 {
-    public Task RouteAsync(IncomingRequest request)
+    public async Task RouteAsync(IncomingRequest request)
+    {
+        Call? call = null;
+        var side = LegSide.Caller;
+        if (request.Request.To?.Tag is not null)
+        {
+            calls.TryFind(request.Request, out call, out side);
+        }
+
+        using var activity = telemetry.StartRequest(request, call);
+        await RouteAsync(request, call, side).ConfigureAwait(false);
+    }
+
+    private Task RouteAsync(IncomingRequest request, Call? call, LegSide side)
     {
         var sipRequest = request.Request;
         if (sipRequest.To?.Tag is not null)
         {
-            if (calls.TryFind(sipRequest, out var call, out var side))
+            if (call is not null)
             {
-                return inDialog.HandleAsync(call!, side, request);
+                return inDialog.HandleAsync(call, side, request);
             }
 
             // §12.2.2: a request for a dialog we do not know.

@@ -8,6 +8,7 @@ using Trunk.Signaling.Calls;
 using Trunk.Signaling.Events;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
+using Trunk.Signaling.Telemetry;
 using Trunk.Sip.Dialogs;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transactions;
@@ -23,6 +24,7 @@ internal sealed partial class ReferHandler(
     CallEventPublisher events,
     CommandQueue queue,
     ServiceIdentity identity,
+    SignalingTelemetry telemetry,
     IOptions<TransferSettings> settings,
     TimeProvider time,
     ILogger<ReferHandler> logger)
@@ -33,6 +35,7 @@ internal sealed partial class ReferHandler(
     public async Task HandleAsync(Call call, IncomingRequest request)
     {
         var refer = request.Request;
+        var arrived = time.GetTimestamp();
         Transfer? transfer = null;
         ReferVerdict verdict;
         lock (call.Gate)
@@ -48,7 +51,7 @@ internal sealed partial class ReferHandler(
 
         if (transfer is null)
         {
-            Reject(call, request, verdict.StatusCode, verdict.Reason);
+            Reject(call, request, arrived, verdict.StatusCode, verdict.Reason);
             return;
         }
 
@@ -65,7 +68,7 @@ internal sealed partial class ReferHandler(
         catch (TimeoutException)
         {
             Finish(call, transfer);
-            Reject(call, request, 503, "No transfer decision in time",
+            Reject(call, request, arrived, 503, "No transfer decision in time",
                 new SipHeader(SipHeaderNames.RetryAfter, RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
             return;
         }
@@ -74,14 +77,15 @@ internal sealed partial class ReferHandler(
         {
             Finish(call, transfer);
             LogDecision(call.Id, refer.CallId ?? string.Empty, transfer.Id, decision.SipCode);
+            telemetry.ReferAnswered(decision.SipCode, decision.Reason, time.GetElapsedTime(arrived));
             sip.Respond(call, LegSide.Endpoint, request, decision.SipCode, string.IsNullOrWhiteSpace(decision.Reason) ? null : decision.Reason);
             return;
         }
 
-        Accept(call, request, transfer);
+        Accept(call, request, arrived, transfer);
     }
 
-    private void Accept(Call call, IncomingRequest request, Transfer transfer)
+    private void Accept(Call call, IncomingRequest request, long arrived, Transfer transfer)
     {
         lock (call.Gate)
         {
@@ -101,6 +105,7 @@ internal sealed partial class ReferHandler(
         }
 
         sip.Respond(call, LegSide.Endpoint, request, response);
+        telemetry.ReferAnswered(202, "Accepted", time.GetElapsedTime(arrived));
     }
 
     private static void Finish(Call call, Transfer transfer)
@@ -111,8 +116,9 @@ internal sealed partial class ReferHandler(
         }
     }
 
-    private void Reject(Call call, IncomingRequest request, int code, string reason, params SipHeader[] headers)
+    private void Reject(Call call, IncomingRequest request, long arrived, int code, string reason, params SipHeader[] headers)
     {
+        telemetry.ReferAnswered(code, reason, time.GetElapsedTime(arrived));
         LogRejected(call.Id, request.Request.CallId ?? string.Empty, request.Request.CSeq?.Number ?? 0, code, reason);
         sip.Respond(call, LegSide.Endpoint, request, code, null, default, null, headers);
         events.Publish(new ReferRejected(call.Id, time.GetUtcNow(), identity.InstanceId, code, reason));
