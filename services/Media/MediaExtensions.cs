@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Trunk.Media.Control;
 using Trunk.Media.Relay;
+using Trunk.Media.Telemetry;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
@@ -23,7 +24,7 @@ public static class MediaExtensions
 
         builder.Services.AddSingleton(queue);
         builder.Services.AddSingleton<BusEventSink>();
-        builder.Services.AddSingleton<IMediaEventSink>(p => p.GetRequiredService<BusEventSink>());
+        builder.Services.AddSingleton<IMediaEventSink>(p => new MediaTelemetry(p.GetRequiredService<BusEventSink>(), identity));
         builder.Services.AddHostedService(p => p.GetRequiredService<BusEventSink>());
         builder.Services.AddSingleton(p => new RelayEngine(
             p.GetRequiredService<IOptions<MediaSettings>>().Value,

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Trunk.Contracts.Media;
+using Trunk.Media.Telemetry;
 using Trunk.ServiceDefaults;
 
 namespace Trunk.Media.Control;
@@ -33,6 +34,7 @@ internal sealed partial class MediaCommandConsumer(
     public async Task Consume(ConsumeContext<BridgeMedia> context)
     {
         var command = context.Message;
+        using var activity = MediaTelemetry.StartBridge(identity, command);
         if (calls.Bridge(command.CallId, command.From, command.To) is not { } transcoding)
         {
             LogUnknownLeg(logger, nameof(BridgeMedia), command.CallId, command.To);
