@@ -1,11 +1,13 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Json;
 using Trunk.CallHistory.Api;
 using Trunk.CallHistory.CallSummaries;
+using Trunk.CallHistory.HangupAnalysis;
 using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.SipTraces;
 using Trunk.Contracts;
@@ -32,7 +34,7 @@ public static class CallHistoryExtensions
         var settings = section.Get<CallHistorySettings>() ?? new CallHistorySettings();
 
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? ""));
-        builder.AddTrunkMarten(store => ConfigureStore(store, settings.Schema));
+        builder.AddTrunkMarten(store => ConfigureStore(store, settings.Schema), settings.RunProjectionDaemon ? DaemonMode.HotCold : DaemonMode.Disabled);
 
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -47,6 +49,7 @@ public static class CallHistoryExtensions
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapCalls();
+        app.MapHangupAnalysis();
         return app;
     }
 
@@ -74,17 +77,35 @@ public static class CallHistoryExtensions
             store.DatabaseSchemaName = schema;
         }
 
+        // HotCold elects one daemon per lock id and database: each schema (a test's, a tenant's) gets its own.
+        store.Projections.DaemonLockId = DaemonLockId(store.DatabaseSchemaName);
+
         store.Events.AddEventTypes(CallEventTypes.All);
         store.Schema.For<RecordedMessage>().Index(m => m.CallId);
-        store.Schema.For<CallSummary>().Index(c => c.StartedAt).Index(c => c.Did).Index(c => c.AccountId);
+        store.Schema.For<CallSummary>().Index(c => c.StartedAt).Index(c => c.Did).Index(c => c.AccountId).Index(c => c.HangupCause);
         store.Schema.For<SipTrace>();
         store.Projections.Add<CallSummaryProjection>(ProjectionLifecycle.Inline);
         store.Projections.Add<SipTraceProjection>(ProjectionLifecycle.Inline);
+        store.Schema.For<CallOutcome>().Duplicate(o => o.Cause).Duplicate(o => o.StartedAt).Duplicate(o => o.Hour)
+            .Duplicate(o => o.TrunkId).Duplicate(o => o.AccountId);
+        store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async);
         store.Projections.Errors.SkipApplyErrors = false;
         store.Projections.Errors.SkipSerializationErrors = false;
         store.Projections.Errors.SkipUnknownEvents = false;
         store.Projections.RebuildErrors.SkipApplyErrors = false;
         store.Projections.RebuildErrors.SkipSerializationErrors = false;
         store.Projections.RebuildErrors.SkipUnknownEvents = false;
+    }
+
+    /// <summary>A stable advisory-lock id for the schema (FNV-1a; string.GetHashCode changes from process to process).</summary>
+    private static int DaemonLockId(string schema)
+    {
+        var hash = 2166136261u;
+        foreach (var c in schema)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash & 0x7FFFFFFF);
     }
 }

@@ -16,6 +16,9 @@ public sealed class CallHistorySettings
     public string? Schema { get; set; }
 
     public string? QueuePrefix { get; set; }
+
+    /// <summary>Runs the async daemon (hangup analysis) in this process; several instances elect one leader per schema.</summary>
+    public bool RunProjectionDaemon { get; set; } = true;
 }
 
 internal sealed partial class CallHistorySettingsValidator : IValidateOptions<CallHistorySettings>

@@ -1,19 +1,20 @@
 using System.Globalization;
+using Trunk.CallHistory.CallSummaries;
 
 namespace Trunk.CallHistory.Api;
 
 /// <summary>The filters of <c>GET /calls</c>, parsed and checked; <see cref="Errors"/> names each bad field.</summary>
-public sealed record CallQuery(DateTimeOffset? From, DateTimeOffset? To, string? Did, Guid? AccountId, int Page, int PageSize)
+public sealed record CallQuery(DateTimeOffset? From, DateTimeOffset? To, string? Did, Guid? AccountId, string? Outcome, int Page, int PageSize)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
     public static (CallQuery Query, Dictionary<string, string[]> Errors) Parse(
-        string? from, string? to, string? did, string? account, string? page, string? pageSize)
+        string? from, string? to, string? did, string? account, string? outcome, string? page, string? pageSize)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var fromTime = Time(from, "from", errors);
-        var toTime = Time(to, "to", errors);
+        var fromTime = QueryTime.Parse(from, "from", errors);
+        var toTime = QueryTime.Parse(to, "to", errors);
         if (fromTime is not null && toTime is not null && fromTime > toTime)
         {
             errors["to"] = ["'to' must not be before 'from'."];
@@ -37,25 +38,14 @@ public sealed record CallQuery(DateTimeOffset? From, DateTimeOffset? To, string?
             errors["did"] = ["'did' must be an E.164 number such as +15551230000."];
         }
 
+        if (!string.IsNullOrEmpty(outcome) && HangupCauses.Find(outcome) is null)
+        {
+            errors["outcome"] = [$"'outcome' must be a hangup cause: {string.Join(", ", HangupCauses.All.Select(c => c.Code))}."];
+        }
+
         var pageNumber = Number(page, "page", 1, 1, int.MaxValue, errors);
         var size = Number(pageSize, "pageSize", DefaultPageSize, 1, MaxPageSize, errors);
-        return (new CallQuery(fromTime, toTime, did, accountId, pageNumber, size), errors);
-    }
-
-    private static DateTimeOffset? Time(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            return time;
-        }
-
-        errors[field] = [$"'{field}' must be an ISO 8601 time such as 2026-01-31T12:00:00Z."];
-        return null;
+        return (new CallQuery(fromTime, toTime, did, accountId, string.IsNullOrEmpty(outcome) ? null : outcome, pageNumber, size), errors);
     }
 
     private static int Number(string? value, string field, int fallback, int min, int max, Dictionary<string, string[]> errors)

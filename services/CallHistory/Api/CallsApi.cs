@@ -13,7 +13,7 @@ public static class CallsApi
     public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder routes)
     {
         var calls = routes.MapGroup("/calls").WithTags("Calls");
-        calls.MapGet("/", ListAsync).WithSummary("Calls that started in a time range, newest first, filtered by DID and account.");
+        calls.MapGet("/", ListAsync).WithSummary("Calls that started in a time range, newest first, filtered by DID, account and outcome (a hangup cause).");
         calls.MapGet("/{id:guid}", GetAsync).WithSummary("The summary of one call.");
         calls.MapGet("/{id:guid}/events", EventsAsync).WithSummary("Every event of one call's stream, in stream order.");
         calls.MapGet("/{id:guid}/sip-trace", SipTraceAsync)
@@ -27,11 +27,12 @@ public static class CallsApi
         string? to,
         string? did,
         string? account,
+        string? outcome,
         string? page,
         string? pageSize,
         CancellationToken cancellationToken)
     {
-        var (query, errors) = CallQuery.Parse(from, to, did, account, page, pageSize);
+        var (query, errors) = CallQuery.Parse(from, to, did, account, outcome, page, pageSize);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The request has invalid filters.");
@@ -56,6 +57,11 @@ public static class CallsApi
         if (query.AccountId is { } accountId)
         {
             calls = calls.Where(c => c.AccountId == accountId);
+        }
+
+        if (query.Outcome is { } cause)
+        {
+            calls = calls.Where(c => c.HangupCause == cause);
         }
 
         var results = await calls.OrderByDescending(c => c.StartedAt)

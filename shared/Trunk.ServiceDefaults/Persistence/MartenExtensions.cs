@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,9 +19,11 @@ public static class MartenExtensions
     /// <summary>The readiness check's name for the database.</summary>
     public const string HealthCheckName = "postgresql";
 
+    /// <summary>Adds the store; <paramref name="asyncDaemon"/> runs the async projections in this process (off by default).</summary>
     public static IHostApplicationBuilder AddTrunkMarten(
         this IHostApplicationBuilder builder,
-        Action<StoreOptions>? configure = null)
+        Action<StoreOptions>? configure = null,
+        DaemonMode asyncDaemon = DaemonMode.Disabled)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var isDevelopment = builder.Environment.IsDevelopment();
@@ -46,7 +49,7 @@ public static class MartenExtensions
             store.AutoCreateSchemaObjects = settings.ApplySchemaOnStart ? AutoCreate.CreateOrUpdate : AutoCreate.None;
             configure?.Invoke(store);
             return store;
-        }).UseLightweightSessions();
+        }).UseLightweightSessions().AddAsyncDaemon(asyncDaemon);
 
         builder.Services.AddHostedService<MartenSchemaInitializer>();
         builder.Services.AddHealthChecks()

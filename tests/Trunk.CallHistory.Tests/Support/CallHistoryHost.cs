@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marten;
+using Marten.Events;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -23,9 +24,26 @@ namespace Trunk.CallHistory.Tests.Support;
 public sealed class CallHistoryHost : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+    private readonly bool _ownsSchema;
+    private readonly bool _runDaemon;
     private WebApplication? _app;
 
-    public string Schema => $"callhistory_test_{_suffix}";
+    public CallHistoryHost()
+        : this(null, runDaemon: true)
+    {
+    }
+
+    private CallHistoryHost(string? schema, bool runDaemon)
+    {
+        _ownsSchema = schema is null;
+        Schema = schema ?? $"callhistory_test_{_suffix}";
+        _runDaemon = runDaemon;
+    }
+
+    public string Schema { get; }
+
+    /// <summary>A host on an existing <paramref name="schema"/>, kept when it stops, with or without the async daemon.</summary>
+    public static CallHistoryHost OnSchema(string schema, bool runDaemon) => new(schema, runDaemon);
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -55,6 +73,7 @@ public sealed class CallHistoryHost : IAsyncLifetime
             ["Postgres:ApplySchemaOnStart"] = "false",
             ["CallHistory:Schema"] = Schema,
             ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
+            ["CallHistory:RunProjectionDaemon"] = _runDaemon ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddServiceDefaults("callhistory");
@@ -78,9 +97,17 @@ public sealed class CallHistoryHost : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
+        if (_ownsSchema)
+        {
+            await DropSchemaAsync(Schema);
+        }
+    }
+
+    public static async Task DropSchemaAsync(string schema)
+    {
         await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
         await drop.ExecuteNonQueryAsync();
     }
 
@@ -114,6 +141,18 @@ public sealed class CallHistoryHost : IAsyncLifetime
 
         throw new TimeoutException($"The summary of call {callId} never reached the expected state; last: {JsonSerializer.Serialize(last, Json)}");
     }
+
+    /// <summary>Publishes every event of a call, each as a new message.</summary>
+    public async Task PublishAllAsync(IEnumerable<ICallEvent> events)
+    {
+        foreach (var e in events)
+        {
+            await PublishAsync(e);
+        }
+    }
+
+    /// <summary>Waits until the async daemon has projected every stored event.</summary>
+    public Task WaitForDaemonAsync() => Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
     /// <summary>Waits until the call's stream holds <paramref name="count"/> events, and returns its summary then.</summary>
     public async Task<CallSummary> WaitForEventsAsync(Guid callId, int count)

@@ -8,7 +8,8 @@ namespace Trunk.CallHistory.Tests.Support;
 
 /// <summary>
 /// The events of one realistic call, as the services publish them: the caller rings a DID, the endpoint answers and
-/// REFERs the caller to a target, the target answers, the caller is bridged and hangs up.
+/// REFERs the caller to a target, the target answers, the caller is bridged and hangs up. Other endings of the same
+/// call are below it.
 /// </summary>
 public sealed class TransferredCall
 {
@@ -49,8 +50,7 @@ public sealed class TransferredCall
             Sip(405, LegSide.Caller, SipDirection.Sent, "SIP/2.0 200 OK"),
         ]),
         new CallAnswered(CallId, At(400), "signaling-1", "sip:pbx@127.0.0.1:5080", TimeSpan.FromMilliseconds(390)),
-        new ReferReceived(CallId, At(5_000), "signaling-1", TransferId, "signaling-1", AccountId, TrunkId, Caller, Target,
-            "trunk.example", "<sip:agent@pbx.example>", 2, NotifyRequested: true),
+        Refer(5_000),
         new TransferAccepted(CallId, At(5_020), "transfer-1", TransferId),
         new FundsReserved(CallId, At(5_030), "policy-1", TransferId, AccountId, 1.20m),
         new TargetDialled(CallId, At(5_040), "signaling-1", TransferId, Target, "c-leg@trunk"),
@@ -72,7 +72,47 @@ public sealed class TransferredCall
         new CallEnded(CallId, At(60_020), "signaling-1", TimeSpan.FromSeconds(59.6), "caller_hangup", 200, null),
     ];
 
+    /// <summary>The same caller meets a busy endpoint: the call never answers.</summary>
+    public IReadOnlyList<ICallEvent> EndpointBusy =>
+    [
+        Received,
+        new EndpointDialled(CallId, At(10), "signaling-1", "sip:pbx@127.0.0.1:5080", 1, "b-leg@trunk"),
+        new LegHungUp(CallId, At(300), "signaling-1", LegSide.Endpoint, LegSide.Endpoint, 486, null),
+        new CallEnded(CallId, At(310), "signaling-1", TimeSpan.Zero, "endpoint_rejected", 486, null),
+    ];
+
+    /// <summary>The target never answers, the caller's leg then goes silent and a service hangs up.</summary>
+    public IReadOnlyList<ICallEvent> UnansweredTransferThenSilence =>
+    [
+        Received,
+        new EndpointDialled(CallId, At(10), "signaling-1", "sip:pbx@127.0.0.1:5080", 1, "b-leg@trunk"),
+        new CallAnswered(CallId, At(400), "signaling-1", "sip:pbx@127.0.0.1:5080", TimeSpan.FromMilliseconds(390)),
+        Refer(5_000),
+        new TransferAccepted(CallId, At(5_020), "transfer-1", TransferId),
+        new TargetDialled(CallId, At(5_040), "signaling-1", TransferId, Target, "c-leg@trunk"),
+        new TargetFailed(CallId, At(35_040), "signaling-1", TransferId, 480, "Temporarily Unavailable"),
+        new TransferFailed(CallId, At(35_050), "transfer-1", TransferId, 480, "No answer before the ring timeout"),
+        new NoAudioDetected(CallId, At(65_000), "media-1", LegSide.Caller, TimeSpan.FromSeconds(30)),
+        new CallEnded(CallId, At(65_010), "signaling-1", TimeSpan.FromSeconds(64.6), "commanded_hangup", 200, null),
+    ];
+
+    /// <summary>Policy denies the transfer for want of a geo permission; the caller later hangs up.</summary>
+    public IReadOnlyList<ICallEvent> GeoDeniedTransfer =>
+    [
+        Received,
+        new EndpointDialled(CallId, At(10), "signaling-1", "sip:pbx@127.0.0.1:5080", 1, "b-leg@trunk"),
+        new CallAnswered(CallId, At(400), "signaling-1", "sip:pbx@127.0.0.1:5080", TimeSpan.FromMilliseconds(390)),
+        Refer(5_000),
+        new TransferPolicyDenied(CallId, At(5_030), "transfer-1", TransferId, 403, "no geo permission for GB"),
+        new LegHungUp(CallId, At(20_000), "signaling-1", LegSide.Caller, LegSide.Caller, 200, Reason),
+        new CallEnded(CallId, At(20_010), "signaling-1", TimeSpan.FromSeconds(19.6), "caller_hangup", 200, 16),
+    ];
+
     public DateTimeOffset At(int milliseconds) => Start.AddMilliseconds(milliseconds);
+
+    private ReferReceived Refer(int milliseconds) => new(
+        CallId, At(milliseconds), "signaling-1", TransferId, "signaling-1", AccountId, TrunkId, Caller, Target,
+        "trunk.example", "<sip:agent@pbx.example>", 2, NotifyRequested: true);
 
     private TracedSipMessage Sip(int milliseconds, LegSide leg, SipDirection direction, string startLine) => new(
         At(milliseconds), leg, direction, "UDP", "127.0.0.1:5060", leg == LegSide.Caller ? "127.0.0.1:5070" : "127.0.0.1:5080",
