@@ -11,7 +11,7 @@ TRUNK_RABBIT_USER=${TRUNK_RABBIT_USER:-trunk}
 TRUNK_RABBIT_PASSWORD=${TRUNK_RABBIT_PASSWORD:-trunk}
 
 # Debian packages the trunk and its tests need: the servers, SIP peers for end-to-end tests, the compose validator.
-TRUNK_PACKAGES=(postgresql rabbitmq-server sip-tester docker-compose)
+TRUNK_PACKAGES=(postgresql rabbitmq-server sip-tester docker-compose chromium tshark)
 
 # Keep RabbitMQ and its epmd on loopback: the only network these machines have, and the safe default on a laptop.
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
@@ -121,8 +121,16 @@ ensure_test_vhosts() {
     done
 }
 
+# kubectl renders the Kubernetes overlays in the tests (kubectl kustomize). Any kubectl will do: the manifests are
+# written for the kustomize of Debian's kubernetes-client (kubectl 1.20, kustomize v2.0.3) as well as current ones, so
+# an installed kubectl is kept (a second package would clash over /usr/bin/kubectl) and Debian's is installed if none.
+ensure_kubectl() {
+    command -v kubectl >/dev/null 2>&1 || ensure_packages kubernetes-client
+}
+
 ensure_infrastructure() {
     ensure_packages "$@"
+    ensure_kubectl
     start_postgres
     start_rabbitmq
 }
