@@ -1,3 +1,4 @@
+using System.Text;
 using JasperFx.Events;
 using Marten;
 using Marten.Pagination;
@@ -17,7 +18,7 @@ public static class CallsApi
         calls.MapGet("/{id:guid}", GetAsync).WithSummary("The summary of one call.");
         calls.MapGet("/{id:guid}/events", EventsAsync).WithSummary("Every event of one call's stream, in stream order.");
         calls.MapGet("/{id:guid}/sip-trace", SipTraceAsync)
-            .WithSummary("The SIP messages of all legs of one call, in wire order; ?format=text for plain text.");
+            .WithSummary("The SIP messages of all legs of one call, in wire order: ?format=json (default), text (plain), hexdump (text2pcap -t ISO) or pcap (UDP/IPv4 frames made from the traced addresses).");
         return routes;
     }
 
@@ -89,10 +90,10 @@ public static class CallsApi
 
     private static async Task<IResult> SipTraceAsync(Guid id, string? format, IQuerySession session, CancellationToken cancellationToken)
     {
-        if (format is not null && format is not ("json" or "text"))
+        if (format is not null && format is not ("json" or "text" or "hexdump" or "pcap"))
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]>(StringComparer.Ordinal) { ["format"] = ["'format' must be 'json' or 'text'."] },
+                new Dictionary<string, string[]>(StringComparer.Ordinal) { ["format"] = ["'format' must be 'json', 'text', 'hexdump' or 'pcap'."] },
                 title: "The request has invalid filters.");
         }
 
@@ -107,8 +108,13 @@ public static class CallsApi
         return Trace(trace, format);
     }
 
-    private static IResult Trace(SipTrace trace, string? format) =>
-        format == "text" ? TypedResults.Text(SipTraceText.Write(trace), "text/plain; charset=utf-8") : TypedResults.Ok(trace);
+    private static IResult Trace(SipTrace trace, string? format) => format switch
+    {
+        "text" => TypedResults.Text(SipTraceText.Write(trace), "text/plain; charset=utf-8"),
+        "hexdump" => TypedResults.File(Encoding.ASCII.GetBytes(SipTraceHexDump.Write(trace)), "text/plain; charset=us-ascii", $"call-{trace.Id}.txt"),
+        "pcap" => TypedResults.File(SipTracePcap.Write(trace), SipTracePcap.ContentType, $"call-{trace.Id}.pcap"),
+        _ => TypedResults.Ok(trace),
+    };
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such call.", detail: $"No call '{id}'.");
