@@ -74,6 +74,19 @@ public abstract class HostSpecification(string service)
         Assert.DoesNotContain("   at ", host.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task When_ready_Should_serve_its_metrics_to_Prometheus_at_metrics()
+    {
+        await using var host = StartHost();
+        await host.WaitForReadinessAsync(r => r.Status == "Healthy", StartTimeout);
+
+        var scrape = await PrometheusScrape.WaitAsync(host.Http, s => s.Names.Contains("http_server_request_duration_seconds_count"),
+            TimeSpan.FromSeconds(10));
+
+        Assert.Contains(scrape.Find("target_info"), t => t.Contains($"service_name=\"{Service.ToLowerInvariant()}\"", StringComparison.Ordinal));
+        Assert.Contains("http_server_request_duration_seconds_count", scrape.Names);
+    }
+
     /// <summary>Checks the service's other dependencies in a healthy report.</summary>
     protected virtual void AssertDependencies(HealthReport report)
     {
