@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -11,12 +12,12 @@ using Trunk.Testing;
 namespace Trunk.ServiceDefaults.Tests.Telemetry;
 
 /// <summary>
-/// Every host serves its metrics at <c>/metrics</c> for Prometheus, and the bus defaults measure consumer lag: a real
-/// host on Kestrel consumes a real RabbitMQ message and the scrape shows the lag of that message type.
+/// Every host serves its metrics at <c>/metrics</c> for Prometheus, and the bus defaults measure consumer lag and carry
+/// the W3C trace context: a real host on Kestrel consumes real RabbitMQ messages.
 /// </summary>
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
-    private readonly TaskCompletionSource _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Consumed> _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication _app = null!;
     private HttpClient _http = null!;
 
@@ -72,6 +73,20 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_message_is_published_inside_a_trace_Should_be_consumed_in_the_same_trace_carrying_a_W3C_traceparent()
+    {
+        using var trace = new Activity("publisher").SetIdFormat(ActivityIdFormat.W3C).Start();
+        trace.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+
+        await _app.Services.GetRequiredService<IPublishEndpoint>().Publish(new LagProbe(Guid.NewGuid()));
+        var consumed = await _consumed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(trace.TraceId.ToHexString(), consumed.TraceId);
+        Assert.NotNull(consumed.TraceParent);
+        Assert.Matches($"^00-{trace.TraceId.ToHexString()}-[0-9a-f]{{16}}-01$", consumed.TraceParent!);
+    }
+
+    [Fact]
     public async Task When_scraped_Should_serve_the_runtime_and_HTTP_metrics_in_Prometheus_text_format()
     {
         using var warmUp = await _http.GetAsync(new Uri("/health/live", UriKind.Relative));
@@ -85,11 +100,17 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
     public sealed record LagProbe(Guid Id);
 
-    internal sealed class LagProbeConsumer(TaskCompletionSource consumed) : IConsumer<LagProbe>
+    /// <summary>
+    /// What the consumer saw: its activity's trace, and the W3C traceparent (<c>00-trace-span-flags</c>) the message
+    /// carried, which MassTransit 8 sends in the <c>MT-Activity-Id</c> header.
+    /// </summary>
+    public sealed record Consumed(string? TraceId, string? TraceParent);
+
+    internal sealed class LagProbeConsumer(TaskCompletionSource<Consumed> consumed) : IConsumer<LagProbe>
     {
         public Task Consume(ConsumeContext<LagProbe> context)
         {
-            consumed.TrySetResult();
+            consumed.TrySetResult(new Consumed(Activity.Current?.TraceId.ToHexString(), context.Headers.Get<string>("MT-Activity-Id")));
             return Task.CompletedTask;
         }
     }
