@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Trunk.Contracts;
 using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Persistence;
@@ -17,6 +18,9 @@ namespace Trunk.Transfer;
 /// <summary>The Transfer service: the saga on the bus, its Marten documents, the outbox dispatcher and the scheduler.</summary>
 public static class TransferExtensions
 {
+    /// <summary>Calls whose saga messages are handled side by side (each call's own messages one after another).</summary>
+    private const int SagaPartitions = 16;
+
     /// <param name="builder">The host.</param>
     /// <param name="configureBus">More consumers on the same bus (tests add the Policy and Signaling they play).</param>
     public static IHostApplicationBuilder AddTransfer(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
@@ -39,6 +43,15 @@ public static class TransferExtensions
                     r.RegisterQuerySagaRepository<TransferState, MartenSagaRepositoryContextFactory<TransferState>>();
                     r.RegisterLoadSagaRepository<TransferState, MartenSagaRepositoryContextFactory<TransferState>>();
                 });
+            // One call's messages one at a time, in queue order: a target's 180 and 200 handled side by side would
+            // conflict on the saga's version, and the retry would apply the 180 after the 200 (no NOTIFY 180).
+            bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
+            {
+                if (name == TransferActions.SagaQueue)
+                {
+                    endpoint.UsePartitioner(SagaPartitions, (ConsumeContext c) => c.TryGetMessage<ICallMessage>(out var m) ? m.Message.CallId : Guid.Empty);
+                }
+            });
             configureBus?.Invoke(bus);
         });
 

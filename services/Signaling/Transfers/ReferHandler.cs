@@ -51,7 +51,7 @@ internal sealed partial class ReferHandler(
 
         if (transfer is null)
         {
-            Reject(call, request, arrived, verdict.StatusCode, verdict.Reason);
+            Reject(call, request, arrived, verdict.StatusCode, verdict.Reason, transferId: null);
             return;
         }
 
@@ -68,7 +68,7 @@ internal sealed partial class ReferHandler(
         catch (TimeoutException)
         {
             Finish(call, transfer);
-            Reject(call, request, arrived, 503, "No transfer decision in time",
+            Reject(call, request, arrived, 503, "No transfer decision in time", transfer.Id,
                 new SipHeader(SipHeaderNames.RetryAfter, RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
             return;
         }
@@ -116,12 +116,13 @@ internal sealed partial class ReferHandler(
         }
     }
 
-    private void Reject(Call call, IncomingRequest request, long arrived, int code, string reason, params SipHeader[] headers)
+    /// <param name="transferId">The transfer the saga was asked about, when it was: the saga stops it.</param>
+    private void Reject(Call call, IncomingRequest request, long arrived, int code, string reason, Guid? transferId, params SipHeader[] headers)
     {
         telemetry.ReferAnswered(code, reason, time.GetElapsedTime(arrived));
         LogRejected(call.Id, request.Request.CallId ?? string.Empty, request.Request.CSeq?.Number ?? 0, code, reason);
         sip.Respond(call, LegSide.Endpoint, request, code, null, default, null, headers);
-        events.Publish(new ReferRejected(call.Id, time.GetUtcNow(), identity.InstanceId, code, reason));
+        events.Publish(new ReferRejected(call.Id, time.GetUtcNow(), identity.InstanceId, code, reason, transferId));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}, CSeq {CSeq}) to {Target} held as transfer {TransferId}")]

@@ -31,7 +31,8 @@ internal sealed partial class TargetDialer(
     public async Task DialAsync(Call call, DialTarget command)
     {
         var transfer = call.Transfer;
-        if (transfer is null || transfer.Id != command.TransferId || call.Target is not null)
+        // Only the transfer whose REFER got its 202: a decision that came after the REFER was answered 503 dials nobody.
+        if (transfer is null || transfer.Id != command.TransferId || transfer.Finished || call.Target is not null)
         {
             LogIgnored(call.Id, call.SipCallId, command.TransferId);
             return;

@@ -54,7 +54,10 @@ internal sealed partial class TransferLegs(
         }
     }
 
-    /// <summary>Media passthrough: re-INVITE the caller with the target's SDP, then BYE the endpoint (ARCHITECTURE.md, main flow).</summary>
+    /// <summary>
+    /// Media passthrough: re-INVITE the caller with the target's SDP. The endpoint stays until the saga has sent the
+    /// final NOTIFY 200 and commands its BYE (<see cref="HangUpAsync"/>), in that order (ARCHITECTURE.md, main flow).
+    /// </summary>
     public async Task BridgeAsync(Call call, BridgeLegs command)
     {
         if (call.Transfer?.Id != command.TransferId || call.Target is not { Answered: true, Ended: false } target || call.Caller.Dialog is not { } callerDialog)
@@ -79,11 +82,6 @@ internal sealed partial class TransferLegs(
 
         events.Publish(new CallBridged(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId));
         LogBridged(call.Id, call.SipCallId, command.TransferId, answer.StatusCode);
-        if (call.Endpoint is { } endpoint && !endpoint.Ended)
-        {
-            await legs.EndAsync(call, endpoint).ConfigureAwait(false);
-            terminator.LegEnded(call, endpoint, null, 200, null);
-        }
     }
 
     public async Task HangUpAsync(Call call, HangUpLeg command)

@@ -32,6 +32,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         Event(() => CallBridged, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => PolicyDeadline, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => RingTimeout, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => ReferRejected, e => ByTransfer(e, c => c.Message.TransferId ?? Guid.Empty));
         Event(() => LegHungUp, e => ByCall(e));
         Event(() => CallEnded, e => ByCall(e));
 
@@ -153,6 +154,23 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 .Then(c => CallerGone(actions, logger, c.Saga))
                 .TransitionTo(Failed));
 
+        // Signaling gave up waiting for the decision and answered the REFER 503 itself: the endpoint was told the
+        // transfer did not happen, so it must not happen (the endpoint may retry with a new REFER).
+        During([AwaitingPolicy, Reserving, Dialling, Ringing],
+            When(ReferRejected)
+                .Then(c =>
+                {
+                    actions.CancelPolicyDeadline(c.Saga);
+                    actions.CancelRingTimeout(c.Saga);
+                    if (c.Saga.CurrentState == Dialling.Name || c.Saga.CurrentState == Ringing.Name)
+                    {
+                        actions.CancelTarget(c.Saga, "The REFER was answered before the transfer's decision");
+                    }
+
+                    Fail(actions, logger, c.Saga, c.Message.SipCode, "REFER answered " + c.Message.SipCode + " by Signaling: " + c.Message.Reason);
+                })
+                .TransitionTo(Failed));
+
         During(Completed,
             When(CallEnded)
                 .Then(c => actions.ChargeCall(c.Saga, c.Message.At))
@@ -203,6 +221,8 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
     public Event<PolicyDeadlineElapsed> PolicyDeadline { get; private set; } = null!;
 
     public Event<RingTimeoutElapsed> RingTimeout { get; private set; } = null!;
+
+    public Event<ReferRejected> ReferRejected { get; private set; } = null!;
 
     public Event<LegHungUp> LegHungUp { get; private set; } = null!;
 

@@ -6,11 +6,11 @@ namespace Trunk.Signaling.Tests.Support;
 
 /// <summary>
 /// Plays the Transfer saga on the real bus: registers each call, and answers ReferReceived and the target
-/// events with the commands the saga sends (AnswerRefer, SendReferNotify, DialTarget, BridgeLegs) to the call's queue.
+/// events with the commands the saga sends (AnswerRefer, SendReferNotify, DialTarget, BridgeLegs, HangUpLeg) to the call's queue.
 /// </summary>
 internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
     : IConsumer<CallReceived>, IConsumer<ReferReceived>, IConsumer<TargetRinging>, IConsumer<TargetAnswered>,
-        IConsumer<TargetFailed>
+        IConsumer<TargetFailed>, IConsumer<CallBridged>
 {
     public Task Consume(ConsumeContext<CallReceived> context)
     {
@@ -46,29 +46,48 @@ internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
         }
     }
 
-    public async Task Consume(ConsumeContext<TargetRinging> context)
+    public Task Consume(ConsumeContext<TargetRinging> context)
     {
         var ringing = context.Message;
-        var queue = await Queue(context, ringing.CallId);
-        await queue.Send(new SendReferNotify(ringing.CallId, time.GetUtcNow(), ringing.TransferId, ringing.SipCode,
+        return SendAsync(context, ringing.CallId, new SendReferNotify(ringing.CallId, time.GetUtcNow(), ringing.TransferId, ringing.SipCode,
             ringing.SipCode == 180 ? "Ringing" : "Session Progress", false));
     }
 
-    public async Task Consume(ConsumeContext<TargetAnswered> context)
+    public Task Consume(ConsumeContext<TargetAnswered> context)
     {
         var answered = context.Message;
-        var queue = await Queue(context, answered.CallId);
-        await queue.Send(new SendReferNotify(answered.CallId, time.GetUtcNow(), answered.TransferId, 200, "OK", true));
-        await queue.Send(new BridgeLegs(answered.CallId, time.GetUtcNow(), answered.TransferId));
+        return SendAsync(context, answered.CallId, new BridgeLegs(answered.CallId, time.GetUtcNow(), answered.TransferId));
     }
 
-    public async Task Consume(ConsumeContext<TargetFailed> context)
+    /// <summary>As the saga: once bridged, the final NOTIFY 200, then the endpoint's BYE.</summary>
+    public Task Consume(ConsumeContext<CallBridged> context)
+    {
+        var bridged = context.Message;
+        return SendAsync(context, bridged.CallId, new SendReferNotify(bridged.CallId, time.GetUtcNow(), bridged.TransferId, 200, "OK", true),
+            new HangUpLeg(bridged.CallId, time.GetUtcNow(), Contracts.LegSide.Endpoint, "Transferred"));
+    }
+
+    public Task Consume(ConsumeContext<TargetFailed> context)
     {
         var failed = context.Message;
-        var queue = await Queue(context, failed.CallId);
-        await queue.Send(new SendReferNotify(failed.CallId, time.GetUtcNow(), failed.TransferId, failed.SipCode, failed.Reason, true));
+        return SendAsync(context, failed.CallId, new SendReferNotify(failed.CallId, time.GetUtcNow(), failed.TransferId, failed.SipCode, failed.Reason, true));
     }
 
     private Task<ISendEndpoint> Queue(ConsumeContext context, Guid callId) =>
         context.GetSendEndpoint(new Uri($"queue:{world.Log(callId)?.Received.CommandQueue ?? throw new InvalidOperationException($"Unknown call {callId}")}"));
+
+    /// <summary>Sends the commands to the call's instance queue; a call of another test run on the same broker is none of ours.</summary>
+    private async Task SendAsync(ConsumeContext context, Guid callId, params object[] commands)
+    {
+        if (world.Log(callId) is null)
+        {
+            return;
+        }
+
+        var queue = await Queue(context, callId);
+        foreach (var command in commands)
+        {
+            await queue.Send(command);
+        }
+    }
 }

@@ -211,6 +211,51 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
     }
 
     [Fact]
+    public async Task When_Signaling_answered_the_REFER_503_while_the_target_rings_Should_cancel_the_target_and_release_the_funds()
+    {
+        var transfer = NewTransfer();
+        await transfer.DialledAsync();
+
+        await transfer.PublishAsync(new ReferRejected(
+            transfer.CallId, TransferScenario.Now, "signaling-test", 503, "No transfer decision in time", transfer.TransferId));
+
+        await transfer.ExpectAsync<CancelTarget>();
+        Assert.Equal(503, (await LoadAsync(transfer.TransferId, "Failed")).OutcomeCode);
+        await AssertPublishedAsync<Trunk.Contracts.Policy.ChargeCall>(transfer);
+    }
+
+    [Fact]
+    public async Task When_Signaling_answered_the_REFER_503_before_policy_Should_neither_accept_nor_dial_on_a_late_allow()
+    {
+        var transfer = NewTransfer();
+        await transfer.StartAsync(PolicyAnswer.Silent);
+        // Signaling gives up only after its decision timeout: long after the saga has the REFER.
+        await LoadAsync(transfer.TransferId, "AwaitingPolicy");
+        await transfer.PublishAsync(new ReferRejected(
+            transfer.CallId, TransferScenario.Now, "signaling-test", 503, "No transfer decision in time", transfer.TransferId));
+        await LoadAsync(transfer.TransferId, "Failed");
+
+        await transfer.PublishAsync(new Trunk.Contracts.Policy.TransferAllowed(
+            transfer.CallId, TransferScenario.Now, transfer.TransferId, "US", 0.01m, TransferHost.RingTimeout));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.DoesNotContain(transfer.Commands, command => command is AnswerRefer or DialTarget or SendReferNotify);
+    }
+
+    [Fact]
+    public async Task When_Signaling_rejects_another_REFER_of_the_call_Should_go_on_with_the_running_transfer()
+    {
+        var transfer = NewTransfer();
+        await transfer.DialledAsync();
+
+        await transfer.PublishAsync(new ReferRejected(transfer.CallId, TransferScenario.Now, "signaling-test", 491, "A transfer is already running"));
+        await transfer.PublishAsync(new TargetRinging(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId, 180, false));
+
+        await transfer.ExpectNotifyAsync(180, final: false);
+        await LoadAsync(transfer.TransferId, "Ringing");
+    }
+
+    [Fact]
     public async Task When_a_message_is_redelivered_Should_have_one_effect()
     {
         var transfer = NewTransfer();
