@@ -119,12 +119,26 @@ internal sealed class SignalingTelemetry
         }
     }
 
-    /// <summary>A REFER answered: by its code and reason, and how long the answer took from its arrival.</summary>
+    /// <summary>
+    /// A REFER answered: by its code and reason, and how long the answer took from its arrival. The span keeps the whole
+    /// reason; the metric keeps its fixed part (a reason naming a host or number would make a series per target).
+    /// </summary>
     public void ReferAnswered(int statusCode, string reason, TimeSpan elapsed)
     {
+        Activity.Current?.SetTag("refer.reason", reason);
         var code = new KeyValuePair<string, object?>(StatusCodeAttribute, statusCode);
-        _referOutcomes.Add(1, code, new KeyValuePair<string, object?>("reason", reason));
+        _referOutcomes.Add(1, code, new KeyValuePair<string, object?>("reason", FixedPart(reason)));
         _referAnswerTime.Record(elapsed.TotalSeconds, code);
+    }
+
+    /// <summary>A reason up to its first quoted, numbered or bracketed part: "no rate for +4930…" → "no rate for".</summary>
+    internal static string FixedPart(string? reason)
+    {
+        const int MaxLength = 64;
+        var text = reason ?? string.Empty;
+        var cut = text.AsSpan().IndexOfAny("'\"+(<0123456789");
+        text = (cut < 0 ? text : text[..cut]).Trim();
+        return text.Length == 0 ? "unspecified" : text[..Math.Min(text.Length, MaxLength)];
     }
 
     /// <summary>
