@@ -36,6 +36,55 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     }
 
     [Fact]
+    public async Task When_listening_on_every_interface_Should_put_the_advertised_address_in_Via_and_Contact()
+    {
+        var did = TrunkWorld.NewDid();
+        var advertised = $@"127\.0\.0\.2:{fixture.SipPort}";
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml",
+            Values(("INVITE_REGEX", $@"Via: SIP/2\.0/UDP {advertised};branch=.*Contact: .sip:trunk@{advertised}>"))));
+        _world.AddTrunk(did, [Uri(endpoint)]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("ANSWER_REGEX", $"Contact: .sip:trunk@{advertised}>"))),
+            fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        Assert.DoesNotContain("0.0.0.0:", string.Concat((await (await _world.WaitForCallAsync(did)).WaitForAsync<SipMessagesTraced>())
+            .Messages.Where(m => m.Direction == SipDirection.Sent).Select(m => m.Raw)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_caller_and_endpoint_speak_TCP_Should_relay_the_call_over_TCP()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml",
+            Values(("INVITE_REGEX", $@"Via: SIP/2\.0/TCP [^;]*;branch=.*Contact: .sip:trunk@127\.0\.0\.2:{fixture.SipPort};transport=tcp>"))), transport: Sipp.Tcp);
+        _world.AddTrunk(did, [Uri(endpoint) + ";transport=tcp"]);
+
+        await using var caller = Sipp.ClientOver(Sipp.Tcp, Scenario.Write("caller_hangs_up.xml", Values(("ANSWER_REGEX", "Contact: .sip:trunk@[^>]*;transport=tcp>"))),
+            fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        var traced = await (await _world.WaitForCallAsync(did)).WaitForAsync<SipMessagesTraced>();
+        Assert.All(traced.Messages, m => Assert.Equal("TCP", m.Transport));
+    }
+
+    [Fact]
+    public async Task When_the_caller_re_INVITEs_and_the_endpoint_sends_UPDATE_Should_relay_each_to_the_other_leg_and_its_answer_back()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_reinvited.xml", Values()));
+        _world.AddTrunk(did, [Uri(endpoint)]);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_reinvites.xml", Values()), fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture);
+        Assert.Equal("caller_hangup", (await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>()).HangupCause);
+    }
+
+    [Fact]
     public async Task When_the_endpoint_hangs_up_Should_BYE_the_caller()
     {
         var did = TrunkWorld.NewDid();

@@ -10,8 +10,14 @@ public sealed class SipSettings
 
     public int Port { get; set; } = 5060;
 
-    /// <summary>The address put in Contact for peers to reach us (NAT); defaults to the listen address, or the first non-loopback IPv4 when that is 0.0.0.0.</summary>
+    /// <summary>
+    /// The address peers reach us at (a NAT's public address, or a name), put in Via, Contact, and the host of our From and
+    /// P-Asserted-Identity; empty uses the listen address, or the first non-loopback interface address when that is 0.0.0.0.
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>The port peers reach us at when a NAT maps <see cref="Port"/> to another; empty uses <see cref="Port"/>.</summary>
+    public int? AdvertisedPort { get; set; }
 
     /// <summary>New INVITEs per second one source address may send before getting 503.</summary>
     public int CallsPerSecondPerSource { get; set; } = 100;

@@ -25,6 +25,11 @@ internal sealed class SipSettingsValidator : IValidateOptions<SipSettings>
         }
 
         SettingRules.Port(failures, $"{SipSettings.Section}:Port", options.Port);
+        if (options.AdvertisedPort is { } advertisedPort)
+        {
+            SettingRules.Port(failures, $"{SipSettings.Section}:AdvertisedPort", advertisedPort);
+        }
+
         Positive(failures, "CallsPerSecondPerSource", options.CallsPerSecondPerSource);
         Positive(failures, "CallsPerSecondPerTrunk", options.CallsPerSecondPerTrunk);
         Duration(failures, "EndpointResponseTimeout", options.EndpointResponseTimeout);

@@ -28,25 +28,28 @@ internal sealed class SipEndpoint : IAsyncDisposable
         Stack = new SipStack(
             new SipStackOptions
             {
-                Transport = new SipTransportOptions { Udp = [listen], Tcp = [listen] },
+                Transport = new SipTransportOptions
+                {
+                    Udp = [listen],
+                    Tcp = [listen],
+                    AdvertisedHost = string.IsNullOrWhiteSpace(sip.AdvertisedAddress) ? null : sip.AdvertisedAddress.Trim(),
+                    AdvertisedPort = sip.AdvertisedPort,
+                },
                 Validation = SipValidationOptions.Default with { ForwardsRequests = true },
                 UserAgent = "Trunk.Signaling",
             },
             time,
             loggers);
-        AdvertisedHost = AdvertisedAddress.Resolve(sip);
-        Port = sip.Port;
+        AdvertisedHost = SipUri.Parse($"sip:{Stack.Transport.SentBy(SipTransportProtocol.Udp)}").Host;
     }
 
     public SipStack Stack { get; }
 
+    /// <summary>The host peers reach us at (<c>Sip:AdvertisedAddress</c>, else the listen address; never 0.0.0.0).</summary>
     public string AdvertisedHost { get; }
 
-    public int Port { get; }
-
-    /// <summary>Our Contact for a transport, with the advertised address (RFC 3261 §8.1.1.8).</summary>
-    public SipUri Contact(SipTransportProtocol protocol) =>
-        SipUri.Parse($"sip:trunk@{AdvertisedHost}:{Port}" + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty));
+    /// <summary>Our Contact for a transport, with the advertised address and port (RFC 3261 §8.1.1.8).</summary>
+    public SipUri Contact(SipTransportProtocol protocol) => Stack.ContactUri(protocol);
 
     public void Received(Call? call, LegSide leg, SipMessage message, SipPeer peer) =>
         _tracer.Record(call, leg, SipDirection.Received, message, peer.Protocol, peer.Local, peer.Remote);
@@ -106,7 +109,7 @@ internal sealed class SipEndpoint : IAsyncDisposable
 
     private IPEndPoint LocalEndPoint(SipTransportProtocol protocol) =>
         (protocol == SipTransportProtocol.Tcp ? Stack.Transport.TcpEndPoints : Stack.Transport.UdpEndPoints).FirstOrDefault()
-        ?? new IPEndPoint(IPAddress.Any, Port);
+        ?? new IPEndPoint(IPAddress.Any, 0);
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 }

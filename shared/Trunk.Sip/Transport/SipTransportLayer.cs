@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Trunk.Sip.Messages;
@@ -19,6 +20,8 @@ public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
     private readonly FairReceiveQueue<ReceivedFrame> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _workers = [];
+    private readonly string? _udpSentBy;
+    private readonly string? _tcpSentBy;
     private ISipMessageSink? _sink;
 
     public SipTransportLayer(SipTransportOptions options, TimeProvider time, ILogger logger)
@@ -37,6 +40,9 @@ public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
         {
             _tcp.Add(new TcpChannel(bind, options, time, Enqueue, Counters, logger));
         }
+
+        _udpSentBy = SentByOf(_udp.FirstOrDefault()?.LocalEndPoint);
+        _tcpSentBy = SentByOf(_tcp.FirstOrDefault()?.LocalEndPoint);
     }
 
     public TransportCounters Counters { get; } = new();
@@ -72,11 +78,35 @@ public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
         }
     }
 
-    public string? SentBy(SipTransportProtocol protocol)
+    /// <summary>Our sent-by for a transport: the advertised host and port where set, else the listen point (§18.1.1).</summary>
+    public string? SentBy(SipTransportProtocol protocol) => protocol == SipTransportProtocol.Udp ? _udpSentBy : _tcpSentBy;
+
+    private string? SentByOf(IPEndPoint? listenPoint) =>
+        listenPoint is null ? null : $"{AdvertisedHost(listenPoint)}:{_options.AdvertisedPort ?? listenPoint.Port}";
+
+    /// <summary>The host part of our Via and Contact: never 0.0.0.0 or ::, which no peer can send to.</summary>
+    private string AdvertisedHost(IPEndPoint listenPoint)
     {
-        var endPoint = protocol == SipTransportProtocol.Udp ? _udp.FirstOrDefault()?.LocalEndPoint : _tcp.FirstOrDefault()?.LocalEndPoint;
-        return endPoint?.ToString();
+        if (_options.AdvertisedHost is { } advertised)
+        {
+            return IPAddress.TryParse(advertised, out var literal) ? HostText(literal) : advertised;
+        }
+
+        var address = listenPoint.Address;
+        return HostText(address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? InterfaceAddress(address.AddressFamily) : address);
     }
+
+    private static string HostText(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>The first address of an interface that is up and not loopback (IPv6: not link-local), else loopback.</summary>
+    private static IPAddress InterfaceAddress(AddressFamily family) =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == family && !a.IsIPv6LinkLocal)
+        ?? (family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
 
     public async ValueTask SendRequestAsync(SipRequest request, SipDestination destination, CancellationToken cancellationToken = default)
     {

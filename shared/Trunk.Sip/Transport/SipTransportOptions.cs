@@ -26,6 +26,15 @@ public sealed record SipTransportOptions
     /// <summary>Socket buffer size for UDP (large, so that bursts are not lost in the kernel).</summary>
     public int UdpSocketBufferSize { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// The host peers reach us at, put in our Via sent-by and Contact (§18.1.1, §8.1.1.8): a NAT's public address or a
+    /// name. Null uses the listen address, or a local interface's address when listening on every interface (0.0.0.0, ::).
+    /// </summary>
+    public string? AdvertisedHost { get; init; }
+
+    /// <summary>The port peers reach us at when a NAT maps ours to another; null uses the listen port.</summary>
+    public int? AdvertisedPort { get; init; }
+
     /// <summary>Workers that parse and dispatch received frames.</summary>
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
@@ -44,6 +53,16 @@ public sealed record SipTransportOptions
         if (PerSourceQueueCapacity < 1 || MaxTcpConnections < 1 || Workers < 1)
         {
             throw new ArgumentException("SipTransportOptions.PerSourceQueueCapacity, MaxTcpConnections and Workers must be positive.");
+        }
+
+        if (AdvertisedPort is < 1 or > 65535)
+        {
+            throw new ArgumentException("SipTransportOptions.AdvertisedPort must be between 1 and 65535.");
+        }
+
+        if (AdvertisedHost is not null && Uri.CheckHostName(AdvertisedHost.Trim('[', ']')) == UriHostNameType.Unknown)
+        {
+            throw new ArgumentException("SipTransportOptions.AdvertisedHost must be a host name or an IP address.");
         }
     }
 }

@@ -15,6 +15,7 @@ internal static class EndToEnd
             ["CALLER"] = CallerNumber,
             ["CALLER_REGEX"] = CallerRegex,
             ["INVITE_REGEX"] = ".*",
+            ["ANSWER_REGEX"] = ".*",
             ["HOLD_MS"] = "300",
             ["HEADER_REGEX"] = ".*",
             ["RING"] = "180 Ringing",

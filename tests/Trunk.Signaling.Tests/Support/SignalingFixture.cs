@@ -16,14 +16,20 @@ public sealed class SignalingFixture : IAsyncLifetime
 
     internal TrunkWorld World { get; } = new();
 
-    public int SipPort { get; } = FreePort.Tcp();
+    public int SipPort { get; } = FreePort.UdpAndTcp();
 
     public ServiceProcess Host { get; private set; } = null!;
 
     public const string DecisionTimeout = "00:00:01";
 
-    /// <summary>Our own Policy queue, so that a real Policy on the same broker never answers the tests' lookups.</summary>
-    private const string PolicyQueue = "signaling-tests-policy";
+    /// <summary>The host's advertised address: a loopback address other than the one SIPp sends to.</summary>
+    public const string AdvertisedAddress = "127.0.0.2";
+
+    /// <summary>
+    /// This run's own Policy queue, so that neither a real Policy nor another run of these tests on the same broker (another
+    /// engineer's, with other trunks) answers our lookups.
+    /// </summary>
+    private static readonly string PolicyQueue = $"signaling-tests-policy-{Guid.NewGuid():N}";
 
     public async Task InitializeAsync()
     {
@@ -69,7 +75,9 @@ public sealed class SignalingFixture : IAsyncLifetime
 
         Host = ServiceProcess.Start("Signaling", new Dictionary<string, string?>
         {
-            ["Sip__ListenAddress"] = "127.0.0.1",
+            // Every interface, reached through an advertised address of its own: Via and Contact must never say 0.0.0.0.
+            ["Sip__ListenAddress"] = "0.0.0.0",
+            ["Sip__AdvertisedAddress"] = AdvertisedAddress,
             ["Sip__Port"] = SipPort.ToString(CultureInfo.InvariantCulture),
             ["Sip__EndpointResponseTimeout"] = "00:00:01",
             ["Sip__CallsPerSecondPerSource"] = "2000",
@@ -95,6 +103,24 @@ public sealed class SignalingFixture : IAsyncLifetime
         {
             await _provider.DisposeAsync();
         }
+
+        await DeletePolicyQueueAsync();
+    }
+
+    /// <summary>The Policy queue is this run's alone: it goes with the run (the host declares it durable, as a <c>queue:</c> send does).</summary>
+    private static async Task DeletePolicyQueueAsync()
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = TestInfrastructure.RabbitHost,
+            Port = TestInfrastructure.RabbitPort,
+            VirtualHost = TestInfrastructure.RabbitVirtualHost,
+            UserName = TestInfrastructure.RabbitUsername,
+            Password = TestInfrastructure.RabbitPassword,
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(PolicyQueue, ifUnused: false, ifEmpty: false);
     }
 }
 
