@@ -72,6 +72,8 @@ internal sealed class OurRelay : IRelay
         start.Environment["Media__QueuePrefix"] = prefix;
         start.Environment["Media__PortMin"] = portMin.ToString(CultureInfo.InvariantCulture);
         start.Environment["Media__PortMax"] = portMax.ToString(CultureInfo.InvariantCulture);
+        // As many forwarding threads as rtpengine's pollers here (4), so that on a shared machine both get the same scheduler share.
+        start.Environment["Media__ReceiveLoops"] = "4";
         start.Environment["Media__NoAudioSeconds"] = "300";
         start.Environment["Media__MediaTimeoutSeconds"] = "900";
         var process = Process.Start(start)!;

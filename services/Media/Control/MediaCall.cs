@@ -44,6 +44,9 @@ internal sealed class LegSession(MediaLeg leg, SdpOrigin origin)
     /// <summary>Media's offer to the leg, waiting for its answer.</summary>
     public SdpSessionDescription? PendingOffer { get; set; }
 
+    /// <summary>The leg's last SDP that Media accepted: the same SDP again (a 200 repeating its 183's answer, a redelivered request) changes nothing.</summary>
+    public string? LastRemoteSdp { get; set; }
+
     /// <summary>The last SDP Media gave the leg (offer or answer), for o= versioning on the next one (RFC 3264 §8).</summary>
     public SdpSessionDescription? LocalSdp { get; set; }
 }

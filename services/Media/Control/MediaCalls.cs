@@ -165,6 +165,11 @@ internal sealed partial class MediaCalls(RelayEngine engine, MediaSettings setti
             return new AllocationResult.Allocated(offer.ToString());
         }
 
+        if (remoteSdp == session.LastRemoteSdp && session.LocalSdp is { } unchanged)
+        {
+            return new AllocationResult.Allocated(unchanged.ToString());
+        }
+
         if (!SdpSessionDescription.TryParse(remoteSdp, out var sdp, out var error))
         {
             return new AllocationResult.Failed(488, $"unparsable SDP: {error}");
@@ -178,7 +183,7 @@ internal sealed partial class MediaCalls(RelayEngine engine, MediaSettings setti
             }
 
             session.PendingOffer = null;
-            return Configure(session.Leg, answered) ?? new AllocationResult.Allocated(pending.ToString());
+            return Accept(session, remoteSdp, Configure(session.Leg, answered), pending);
         }
 
         var options = new SdpAnswerOptions(NextOrigin(session), engine.AdvertisedAddress, session.Leg.Port, OfferedG711(sdp))
@@ -189,12 +194,23 @@ internal sealed partial class MediaCalls(RelayEngine engine, MediaSettings setti
         {
             case SdpAnswerResult.Accepted accepted:
                 session.LocalSdp = accepted.Answer;
-                return Configure(session.Leg, accepted.Audio) ?? new AllocationResult.Allocated(accepted.Answer.ToString());
+                return Accept(session, remoteSdp, Configure(session.Leg, accepted.Audio), accepted.Answer);
             case SdpAnswerResult.NoCommonCodec refused:
                 return new AllocationResult.Failed(488, refused.Reason);
             default:
                 return new AllocationResult.Failed(488, "the offer could not be answered");
         }
+    }
+
+    private static AllocationResult Accept(LegSession session, string remoteSdp, AllocationResult? refusal, SdpSessionDescription local)
+    {
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        session.LastRemoteSdp = remoteSdp;
+        return new AllocationResult.Allocated(local.ToString());
     }
 
     /// <summary>The target is offered the caller's law first (then the other, which the relay transcodes), at the caller's packet time.</summary>

@@ -42,6 +42,22 @@ public sealed class RelayTests : IDisposable
     }
 
     [Fact]
+    public void Should_keep_the_session_when_the_200_repeats_the_183s_answer()
+    {
+        var callerSendsTo = Sdp.MediaAddress(_relay.Anchor(_call, LegSide.Caller, Sdp.Pcmu(_caller.Port)));
+        var offer = _relay.Anchor(_call, LegSide.Endpoint, null);
+        var afterEarlyMedia = _relay.Anchor(_call, LegSide.Endpoint, Sdp.Pcmu(_endpoint.Port));
+
+        var afterAnswer = _relay.Anchor(_call, LegSide.Endpoint, Sdp.Pcmu(_endpoint.Port));
+        _caller.Send(callerSendsTo, 0, Payload(9));
+
+        Assert.Equal(offer, afterEarlyMedia);
+        Assert.Equal(offer, afterAnswer);
+        Assert.Equal(Payload(9), _endpoint.Receive(Wait)?.Payload);
+        Assert.Equal(4, _relay.Engine.PortsInUse);
+    }
+
+    [Fact]
     public void Should_transcode_mu_law_to_a_law_and_back_sample_by_sample()
     {
         var (callerSendsTo, endpointSendsTo) = _relay.Connect(_call, _caller, Sdp.Pcmu(_caller.Port), _endpoint, Sdp.Pcma);
