@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Trunk.CallHistory.Api;
 using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.HangupAnalysis;
+using Trunk.CallHistory.Pages;
 using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.SipTraces;
 using Trunk.Contracts;
@@ -50,6 +51,7 @@ public static class CallHistoryExtensions
         app.MapOpenApi();
         app.MapCalls();
         app.MapHangupAnalysis();
+        app.MapPages();
         return app;
     }
 

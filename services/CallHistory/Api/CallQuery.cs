@@ -1,4 +1,6 @@
 using System.Globalization;
+using Marten;
+using Marten.Pagination;
 using Trunk.CallHistory.CallSummaries;
 
 namespace Trunk.CallHistory.Api;
@@ -8,6 +10,39 @@ public sealed record CallQuery(DateTimeOffset? From, DateTimeOffset? To, string?
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
+
+    /// <summary>The page of matching calls, newest first.</summary>
+    public async Task<IPagedList<CallSummary>> RunAsync(IQuerySession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        IQueryable<CallSummary> calls = session.Query<CallSummary>();
+        if (From is { } start)
+        {
+            calls = calls.Where(c => c.StartedAt >= start);
+        }
+
+        if (To is { } end)
+        {
+            calls = calls.Where(c => c.StartedAt < end);
+        }
+
+        if (Did is { } number)
+        {
+            calls = calls.Where(c => c.Did == number);
+        }
+
+        if (AccountId is { } accountId)
+        {
+            calls = calls.Where(c => c.AccountId == accountId);
+        }
+
+        if (Outcome is { } cause)
+        {
+            calls = calls.Where(c => c.HangupCause == cause);
+        }
+
+        return await calls.OrderByDescending(c => c.StartedAt).ToPagedListAsync(Page, PageSize, cancellationToken).ConfigureAwait(false);
+    }
 
     public static (CallQuery Query, Dictionary<string, string[]> Errors) Parse(
         string? from, string? to, string? did, string? account, string? outcome, string? page, string? pageSize)

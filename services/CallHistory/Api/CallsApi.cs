@@ -39,34 +39,7 @@ public static class CallsApi
             return TypedResults.ValidationProblem(errors, title: "The request has invalid filters.");
         }
 
-        IQueryable<CallSummary> calls = session.Query<CallSummary>();
-        if (query.From is { } start)
-        {
-            calls = calls.Where(c => c.StartedAt >= start);
-        }
-
-        if (query.To is { } end)
-        {
-            calls = calls.Where(c => c.StartedAt < end);
-        }
-
-        if (query.Did is { } number)
-        {
-            calls = calls.Where(c => c.Did == number);
-        }
-
-        if (query.AccountId is { } accountId)
-        {
-            calls = calls.Where(c => c.AccountId == accountId);
-        }
-
-        if (query.Outcome is { } cause)
-        {
-            calls = calls.Where(c => c.HangupCause == cause);
-        }
-
-        var results = await calls.OrderByDescending(c => c.StartedAt)
-            .ToPagedListAsync(query.Page, query.PageSize, cancellationToken).ConfigureAwait(false);
+        var results = await query.RunAsync(session, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CallPage([.. results], query.Page, query.PageSize, results.TotalItemCount));
     }
 
