@@ -118,6 +118,21 @@ public sealed class NotifyTests(SignalingFixture fixture)
     }
 
     [Fact]
+    public async Task When_the_endpoints_BYE_crosses_ours_after_NOTIFY_200_Should_answer_it_200_take_481_to_ours_and_keep_the_bridge()
+    {
+        var call = await TransferAsync(
+            target: Scenario.Write("uas_answers.xml", Values()),
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
+            callerScenario: "caller_transferred.xml",
+            ending: Scenario.Fragment("ending_bye_crosses.xml", new Dictionary<string, string>()));
+
+        await call.WaitForAsync<CallBridged>();
+        Assert.Equal("caller_hangup", (await call.WaitForAsync<CallEnded>()).HangupCause);
+        Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Target && l.HungUpBy == LegSide.Caller);
+        Assert.Single(call.All<LegHungUp>(), l => l.Leg == LegSide.Endpoint);
+    }
+
+    [Fact]
     public async Task When_the_caller_hangs_up_while_the_target_rings_Should_CANCEL_the_target()
     {
         var call = await TransferAsync(

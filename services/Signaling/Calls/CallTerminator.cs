@@ -48,7 +48,7 @@ internal sealed partial class CallTerminator(
                 leg.Ended = true;
             }
 
-            if (!alreadyEnded || leg.Side == hungUpBy)
+            if ((!alreadyEnded || leg.Side == hungUpBy) && FirstReport(call, leg))
             {
                 events.Publish(new LegHungUp(call.Id, time.GetUtcNow(), identity.InstanceId, leg.Side, hungUpBy, sipCode, reason));
             }
@@ -69,7 +69,22 @@ internal sealed partial class CallTerminator(
             leg.Ended = true;
         }
 
+        if (!FirstReport(call, leg))
+        {
+            return;
+        }
+
         events.Publish(new LegHungUp(call.Id, time.GetUtcNow(), identity.InstanceId, leg.Side, hungUpBy, sipCode, reason));
+    }
+
+    private static bool FirstReport(Call call, Leg leg)
+    {
+        lock (call.Gate)
+        {
+            var first = !leg.HangUpPublished;
+            leg.HangUpPublished = true;
+            return first;
+        }
     }
 
     private async Task EndLegQuietlyAsync(Call call, Leg leg)

@@ -28,6 +28,9 @@ internal sealed class Leg(LegSide side, SipDestination destination)
 
     public bool Ended { get; set; }
 
+    /// <summary>True once this leg's <c>LegHungUp</c> went out: a BYE crossing ours must not report the leg twice.</summary>
+    public bool HangUpPublished { get; set; }
+
     /// <summary>The next hop of an in-dialog request: the dialog's route or remote target, else where the INVITE went.</summary>
     public SipDestination NextHop() =>
         Dialog is { } dialog && dialog.TryGetDestination(out var destination) ? destination : Destination;
