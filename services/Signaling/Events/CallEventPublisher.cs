@@ -48,13 +48,19 @@ internal sealed partial class CallEventPublisher(IBus bus, SignalingTelemetry te
         }
     }
 
+    /// <summary>
+    /// One message id for every try: a try the broker stored but whose confirm was lost (the connection dropped) is then
+    /// the same message as the retry, and consumers that deduplicate by message id store it once.
+    /// </summary>
     private async Task PublishWithRetryAsync(ICallEvent message, CancellationToken stoppingToken)
     {
+        var messageId = NewId.NextGuid();
+        var withId = Pipe.Execute<PublishContext>(context => context.MessageId = messageId);
         while (true)
         {
             try
             {
-                await bus.Publish(message, message.GetType(), stoppingToken).ConfigureAwait(false);
+                await bus.Publish(message, message.GetType(), withId, stoppingToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

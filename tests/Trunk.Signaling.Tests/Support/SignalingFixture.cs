@@ -73,19 +73,24 @@ public sealed class SignalingFixture : IAsyncLifetime
         _bus = _provider.GetRequiredService<IBusControl>();
         await _bus.StartAsync();
 
-        Host = ServiceProcess.Start("Signaling", new Dictionary<string, string?>
-        {
-            // Every interface, reached through an advertised address of its own: Via and Contact must never say 0.0.0.0.
-            ["Sip__ListenAddress"] = "0.0.0.0",
-            ["Sip__AdvertisedAddress"] = AdvertisedAddress,
-            ["Sip__Port"] = SipPort.ToString(CultureInfo.InvariantCulture),
-            ["Sip__EndpointResponseTimeout"] = "00:00:01",
-            ["Sip__CallsPerSecondPerSource"] = "2000",
-            ["Transfer__DecisionTimeout"] = DecisionTimeout,
-            ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
-        });
+        // Every interface, reached through an advertised address of its own: Via and Contact must never say 0.0.0.0.
+        var settings = HostSettings(SipPort);
+        settings["Sip__ListenAddress"] = "0.0.0.0";
+        settings["Sip__AdvertisedAddress"] = AdvertisedAddress;
+        Host = ServiceProcess.Start("Signaling", settings);
         await Host.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>The settings of a Signaling host on loopback that this fixture's Policy and saga doubles serve.</summary>
+    internal static Dictionary<string, string?> HostSettings(int sipPort) => new()
+    {
+        ["Sip__ListenAddress"] = "127.0.0.1",
+        ["Sip__Port"] = sipPort.ToString(CultureInfo.InvariantCulture),
+        ["Sip__EndpointResponseTimeout"] = "00:00:01",
+        ["Sip__CallsPerSecondPerSource"] = "2000",
+        ["Transfer__DecisionTimeout"] = DecisionTimeout,
+        ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
+    };
 
     public async Task DisposeAsync()
     {
