@@ -5,6 +5,7 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Settings;
+using Trunk.Signaling.Telemetry;
 using Trunk.Signaling.Tracing;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transactions;
@@ -14,16 +15,18 @@ namespace Trunk.Signaling.Sip;
 
 /// <summary>
 /// The SIP stack of this instance, bound to <c>Sip:ListenAddress</c>:<c>Sip:Port</c> on UDP and TCP, and every
-/// send and answer of the B2BUA, each traced to the call it belongs to.
+/// send and answer of the B2BUA, each traced to the call it belongs to, counted, and (for sends) a client span.
 /// </summary>
 internal sealed class SipEndpoint : IAsyncDisposable
 {
     private readonly SipTracer _tracer;
+    private readonly SignalingTelemetry _telemetry;
 
-    public SipEndpoint(IOptions<SipSettings> settings, SipTracer tracer, TimeProvider time, ILoggerFactory loggers)
+    public SipEndpoint(IOptions<SipSettings> settings, SipTracer tracer, SignalingTelemetry telemetry, TimeProvider time, ILoggerFactory loggers)
     {
         var sip = settings.Value;
         _tracer = tracer;
+        _telemetry = telemetry;
         var listen = new IPEndPoint(IPAddress.Parse(sip.ListenAddress), sip.Port);
         Stack = new SipStack(
             new SipStackOptions
@@ -63,6 +66,7 @@ internal sealed class SipEndpoint : IAsyncDisposable
         }
 
         _tracer.Record(call, leg, SipDirection.Sent, response, request.Peer.Protocol, request.Peer.Local, request.Peer.Remote);
+        _telemetry.Responded(request, response);
         return request.Respond(response);
     }
 
@@ -83,13 +87,16 @@ internal sealed class SipEndpoint : IAsyncDisposable
         Action<SipResponse>? onProvisional = null)
     {
         var local = LocalEndPoint(destination.Protocol);
+        using var sent = _telemetry.StartClient(call, leg, request);
         _tracer.Record(call, leg, SipDirection.Sent, request, destination.Protocol, local, destination.EndPoint);
         var response = await Stack.SendAsync(request, destination, provisional =>
         {
             _tracer.Record(call, leg, SipDirection.Received, provisional, destination.Protocol, local, destination.EndPoint);
+            sent.Provisional(provisional);
             onProvisional?.Invoke(provisional);
         }).ConfigureAwait(false);
         _tracer.Record(call, leg, SipDirection.Received, response, destination.Protocol, local, destination.EndPoint);
+        sent.Final(response);
         return response;
     }
 
