@@ -59,6 +59,7 @@ public static class SignalingExtensions
         services.AddSingleton<EndpointDialer>();
         services.AddSingleton<InboundCallHandler>();
         services.AddSingleton<InDialogHandler>();
+        services.AddSingleton<TargetHostResolver>();
         services.AddSingleton<ReferHandler>();
         services.AddSingleton<TargetDialer>();
         services.AddSingleton<TransferLegs>();

@@ -56,11 +56,23 @@ public sealed class ReferTests(SignalingFixture fixture)
     }
 
     [Fact]
+    public async Task When_the_trunks_domain_is_a_name_that_resolves_to_loopback_Should_answer_403()
+    {
+        var call = await ReferAsync(TransferScript.Accept, Values(("REFER_HEADERS", Headers("Refer-To: <sip:+4930111222@localhost>")), ("REFER_CODE", "403")),
+            domain: "localhost");
+
+        Assert.Contains("private", (await call.WaitForAsync<ReferRejected>()).Reason, StringComparison.Ordinal);
+        Assert.Empty(call.All<ReferReceived>());
+    }
+
+    [Fact]
     public async Task When_Policy_denies_the_country_Should_answer_the_sagas_403()
     {
         var call = await ReferAsync(TransferScript.Deny, Values(("REFER_HEADERS", Headers($"Refer-To: <{Target}>")), ("REFER_CODE", "403")));
 
-        Assert.Equal("+4930111222", (await call.WaitForAsync<ReferReceived>()).TargetNumber);
+        var received = await call.WaitForAsync<ReferReceived>();
+        Assert.Equal("+4930111222", received.TargetNumber);
+        Assert.Equal(TrunkWorld.Domain, received.ReferToHost);
         Assert.Empty(call.All<ReferRejected>());
     }
 
@@ -90,11 +102,12 @@ public sealed class ReferTests(SignalingFixture fixture)
     }
 
     /// <summary>Caller and endpoint run the call; the endpoint REFERs as <paramref name="endpointValues"/> say; the caller hangs up after <paramref name="holdMs"/>.</summary>
-    private async Task<CallLog> ReferAsync(TransferScript script, Dictionary<string, string> endpointValues, int holdMs = 1500)
+    private async Task<CallLog> ReferAsync(TransferScript script, Dictionary<string, string> endpointValues, int holdMs = 1500,
+        string domain = TrunkWorld.Domain)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_refers.xml", endpointValues));
-        _world.AddTrunk(did, [Uri(endpoint)], script: script);
+        _world.AddTrunk(did, [Uri(endpoint)], script: script, domain: domain);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("HOLD_MS", holdMs.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             fixture.SipPort, did);

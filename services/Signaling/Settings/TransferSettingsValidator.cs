@@ -13,6 +13,11 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
             failures.Add($"{TransferSettings.Section}:DecisionTimeout must be between 0 and 30 seconds (was {options.DecisionTimeout}).");
         }
 
+        if (options.TargetResolveTimeout <= TimeSpan.Zero || options.TargetResolveTimeout > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{TransferSettings.Section}:TargetResolveTimeout must be between 0 and 10 seconds (was {options.TargetResolveTimeout}).");
+        }
+
         return SettingRules.Result(failures);
     }
 }

@@ -8,7 +8,8 @@ namespace Trunk.Signaling.Transfers;
 /// <summary>
 /// The REFER checks Signaling answers itself (ARCHITECTURE.md, REFER table): 400 for none or several Refer-To, one that
 /// does not parse, is not SIP(S) or whose user is not a possible E.164 number; 403 for a host other than the trunk's
-/// domain or an address that is private, loopback or link-local; 491 while a transfer runs. Pure: no I/O.
+/// domain or an address literal that is private, loopback or link-local; 491 while a transfer runs. Pure: no I/O (a
+/// host name's addresses are <see cref="TargetHostResolver"/>'s).
 /// </summary>
 internal static class ReferCheck
 {
@@ -73,12 +74,15 @@ internal static class ReferCheck
         }
     }
 
-    /// <summary>An address literal in 10/8, 172.16/12, 192.168/16, 100.64/10 (shared), loopback, link-local, ULA or unspecified.</summary>
+    /// <summary>
+    /// An address literal in 10/8, 172.16/12, 192.168/16, 100.64/10 (shared), loopback, link-local, ULA or unspecified;
+    /// names are <see cref="TargetHostResolver"/>'s.
+    /// </summary>
     public static bool IsInternal(string? host)
     {
         if (host is null || !IPAddress.TryParse(host, out var address))
         {
-            return host is not null && host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+            return false;
         }
 
         if (address.IsIPv4MappedToIPv6)

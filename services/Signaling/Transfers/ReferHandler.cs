@@ -25,6 +25,7 @@ internal sealed partial class ReferHandler(
     CommandQueue queue,
     ServiceIdentity identity,
     SignalingTelemetry telemetry,
+    TargetHostResolver targets,
     IOptions<TransferSettings> settings,
     TimeProvider time,
     ILogger<ReferHandler> logger)
@@ -36,6 +37,13 @@ internal sealed partial class ReferHandler(
     {
         var refer = request.Request;
         var arrived = time.GetTimestamp();
+        if (ReferCheck.Evaluate(refer, call.Trunk.Domain, transferRunning: false) is { Passed: true } named
+            && await targets.ResolvesInsideAsync(named.Host).ConfigureAwait(false))
+        {
+            Reject(call, request, arrived, 403, "Refer-To resolves to a private address", transferId: null);
+            return;
+        }
+
         Transfer? transfer = null;
         ReferVerdict verdict;
         lock (call.Gate)

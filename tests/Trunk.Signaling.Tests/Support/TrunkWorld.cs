@@ -17,9 +17,9 @@ internal sealed class TrunkWorld
     public static string NewDid() => "+4930" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public TrunkSettings AddTrunk(string did, IReadOnlyList<string> terminationUris, string carrierGateway = "sip:127.0.0.1:9",
-        TimeSpan? ringTimeout = null, int callsPerSecond = 100, TransferScript? script = null)
+        TimeSpan? ringTimeout = null, int callsPerSecond = 100, TransferScript? script = null, string domain = Domain)
     {
-        var trunk = new TrunkSettings(Guid.NewGuid(), Guid.NewGuid(), Domain, [did], terminationUris, carrierGateway,
+        var trunk = new TrunkSettings(Guid.NewGuid(), Guid.NewGuid(), domain, [did], terminationUris, carrierGateway,
             ringTimeout ?? TimeSpan.FromSeconds(10), MediaMode.Passthrough, callsPerSecond, true);
         _trunks[did] = trunk;
         _scripts[did] = script ?? TransferScript.Accept;
