@@ -3,6 +3,7 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Trunk.Transfer.Telemetry;
 
 namespace Trunk.Transfer.Outbox;
 
@@ -17,6 +18,7 @@ public sealed partial class OutboxDispatcher(
     IDocumentStore store,
     IBus bus,
     OutboxSignal signal,
+    TransferTelemetry telemetry,
     TimeProvider time,
     IOptions<TransferSettings> settings,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -66,6 +68,7 @@ public sealed partial class OutboxDispatcher(
     {
         var type = Type.GetType(message.MessageType, throwOnError: true)!;
         var body = JsonSerializer.Deserialize(message.Body, type, JsonSerializerOptions.Web)!;
+        using var activity = telemetry.StartDispatch(message, type.Name);
         if (message.Destination is { } destination)
         {
             var endpoint = await bus.GetSendEndpoint(new Uri(destination)).ConfigureAwait(false);

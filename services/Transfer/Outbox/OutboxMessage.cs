@@ -26,4 +26,7 @@ public sealed class OutboxMessage
     public string Body { get; set; } = "";
 
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The W3C trace context of the handling that produced it: dispatched later, it still joins its call's trace.</summary>
+    public string? TraceParent { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Trunk.Transfer.Outbox;
@@ -44,6 +45,7 @@ public sealed class PendingMessages
             DueAt = dueAt,
             MessageType = MessageTypeName(typeof(T)),
             Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
+            TraceParent = Activity.Current?.Id,
         };
         _scheduled.Add(scheduled);
     }
@@ -79,5 +81,6 @@ public sealed class PendingMessages
             ResponseAddress = responseAddress,
             MessageType = MessageTypeName(typeof(T)),
             Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
+            TraceParent = Activity.Current?.Id,
         };
 }

@@ -14,4 +14,7 @@ public sealed class ScheduledTimeout
     public string MessageType { get; set; } = "";
 
     public string Body { get; set; } = "";
+
+    /// <summary>The W3C trace context of the handling that scheduled it, passed on to the timeout message.</summary>
+    public string? TraceParent { get; set; }
 }

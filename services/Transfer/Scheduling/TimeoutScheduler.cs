@@ -66,6 +66,7 @@ public sealed partial class TimeoutScheduler(
                 CreatedAt = now,
                 MessageType = timeout.MessageType,
                 Body = timeout.Body,
+                TraceParent = timeout.TraceParent,
             });
             LogDue(timeout.CallId, timeout.TransferId, timeout.MessageType, timeout.DueAt);
         }

@@ -3,13 +3,15 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Telemetry;
+using Trunk.Transfer.Outbox;
 using Trunk.Transfer.Saga;
 
 namespace Trunk.Transfer.Telemetry;
 
 /// <summary>
 /// Every state change of a transfer saga, as a span <c>saga {from} → {to}</c> under the consume span of the message
-/// that caused it (so in the call's trace) and as a count by from and to.
+/// that caused it (so in the call's trace) and as a count by from and to; and each outbox message sent, as a span
+/// <c>outbox {type}</c> under the trace context stored with it, so what the saga sends stays in the call's trace.
 /// </summary>
 public sealed class TransferTelemetry : IStateObserver<TransferState>
 {
@@ -44,5 +46,17 @@ public sealed class TransferTelemetry : IStateObserver<TransferState>
         }
 
         return Task.CompletedTask;
+    }
+
+    public Activity? StartDispatch(OutboxMessage message, string messageType)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ActivityContext.TryParse(message.TraceParent, null, out var parent);
+        // The dispatcher's loop carries no trace of its own: the message's stored context is the parent.
+        Activity.Current = null;
+        var activity = _source.StartActivity(ActivityKind.Producer, parent, name: "outbox " + messageType);
+        activity?.SetTag("trunk.call_id", message.CallId);
+        activity?.SetTag("trunk.transfer_id", message.TransferId);
+        return activity;
     }
 }
