@@ -1,3 +1,4 @@
+using System.Reflection;
 using Marten;
 using MassTransit;
 using MassTransit.Configuration;
@@ -49,7 +50,7 @@ public static class TransferExtensions
             {
                 if (name == TransferActions.SagaQueue)
                 {
-                    endpoint.UsePartitioner(SagaPartitions, (ConsumeContext c) => c.TryGetMessage<ICallMessage>(out var m) ? m.Message.CallId : Guid.Empty);
+                    PartitionByCall(endpoint);
                 }
             });
             configureBus?.Invoke(bus);
@@ -67,4 +68,22 @@ public static class TransferExtensions
         builder.Services.AddHostedService<TimeoutScheduler>();
         return builder;
     }
+
+    /// <summary>Every message type the saga consumes (its <c>Event&lt;T&gt;</c> properties) goes through one partitioner keyed by call id.</summary>
+    private static void PartitionByCall(IReceiveEndpointConfigurator endpoint)
+    {
+        var partitioner = endpoint.CreatePartitioner(SagaPartitions);
+        var byCall = typeof(TransferExtensions).GetMethod(nameof(ByCall), BindingFlags.NonPublic | BindingFlags.Static)!;
+        foreach (var property in typeof(TransferStateMachine).GetProperties())
+        {
+            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Event<>))
+            {
+                byCall.MakeGenericMethod(property.PropertyType.GetGenericArguments()[0]).Invoke(null, [endpoint, partitioner]);
+            }
+        }
+    }
+
+    private static void ByCall<T>(IReceiveEndpointConfigurator endpoint, IPartitioner partitioner)
+        where T : class, ICallMessage =>
+        endpoint.UsePartitioner<T>(partitioner, c => c.Message.CallId);
 }

@@ -256,6 +256,27 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
     }
 
     [Fact]
+    public async Task When_targets_ring_and_answer_at_once_Should_handle_each_calls_messages_in_order()
+    {
+        var transfers = Enumerable.Range(0, 8).Select(_ => NewTransfer()).ToList();
+        await Task.WhenAll(transfers.Select(t => t.DialledAsync()));
+
+        await Task.WhenAll(transfers.Select(async transfer =>
+        {
+            await transfer.PublishAsync(new TargetRinging(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId, 180, false));
+            await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        }));
+
+        foreach (var transfer in transfers)
+        {
+            await transfer.ExpectAsync<BridgeLegs>();
+            var commands = transfer.Commands.ToList();
+            var ringing = commands.FindIndex(c => c is SendReferNotify { SipCode: 180 });
+            Assert.InRange(ringing, 0, commands.FindIndex(c => c is BridgeLegs));
+        }
+    }
+
+    [Fact]
     public async Task When_a_message_is_redelivered_Should_have_one_effect()
     {
         var transfer = NewTransfer();

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Npgsql;
+using Trunk.Testing;
+using Trunk.Testing.Sip;
+
+namespace Trunk.EndToEnd.Tests.Chain;
+
+/// <summary>
+/// The whole trunk as processes, as scripts/start-trunk runs it: Signaling (SIP on a free loopback port), Transfer,
+/// Policy and CallHistory on the real RabbitMQ (this project's virtual host) and a database of their own, created
+/// empty for each run so that no other test project's rows or outbox messages reach them.
+/// </summary>
+public sealed class TrunkChain : IAsyncLifetime
+{
+    private const string Database = "trunk_e2e";
+    private readonly List<ServiceProcess> _services = [];
+
+    public int SipPort { get; } = FreePort.UdpAndTcp();
+
+    public ServiceProcess Signaling { get; private set; } = null!;
+
+    public ServiceProcess Policy { get; private set; } = null!;
+
+    public ServiceProcess Transfer { get; private set; } = null!;
+
+    public ServiceProcess CallHistory { get; private set; } = null!;
+
+    /// <summary>
+    /// For a failure message: every service's whole log written to <c>logs/</c> in the test output, and the tail of
+    /// each in the message.
+    /// </summary>
+    public string Logs()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "logs")).FullName;
+        foreach (var service in _services)
+        {
+            File.WriteAllText(Path.Combine(folder, service.Service + ".log"), service.Output);
+        }
+
+        return $"(whole logs in {folder})" + string.Concat(_services.Select(s => $"\n--- {s.Service} ---\n{Sipp.Tail(s.Output, 3000)}"));
+    }
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        var common = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Postgres__ApplySchemaOnStart"] = "true",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+        };
+        Policy = Start("Policy", common);
+        // Deadlines far above the latencies they guard: these tests prove behaviour on a CI machine that runs every
+        // test project at once; the REFER's timings are measured in bench/.
+        Transfer = Start("Transfer", common, ("Transfer__SchedulerPollInterval", "00:00:00.100"), ("Transfer__PolicyDeadline", "00:00:08"));
+        CallHistory = Start("CallHistory", common);
+        Signaling = Start("Signaling", common,
+            ("Sip__ListenAddress", "127.0.0.1"),
+            ("Sip__Port", SipPort.ToString(CultureInfo.InvariantCulture)),
+            ("Sip__EndpointResponseTimeout", "00:00:02"),
+            ("Transfer__DecisionTimeout", "00:00:10"));
+        await Task.WhenAll(_services.Select(s => s.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(90))));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+    }
+
+    private ServiceProcess Start(string service, Dictionary<string, string?> common, params (string Key, string? Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>(common);
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        var process = ServiceProcess.Start(service, all);
+        _services.Add(process);
+        return process;
+    }
+
+    private static async Task<string> CreateDatabaseAsync()
+    {
+        await using (var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(TestInfrastructure.PostgresConnectionString) { Database = Database }.ConnectionString;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TrunkChainCollection : ICollectionFixture<TrunkChain>
+{
+    public const string Name = "The whole trunk";
+}

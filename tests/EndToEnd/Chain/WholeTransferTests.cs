@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
+
+namespace Trunk.EndToEnd.Tests.Chain;
+
+/// <summary>
+/// Issue 5's end-to-end table with every service running and nothing played by the test: SIPp is the caller, the
+/// endpoint (which answers and REFERs) and the target behind the carrier gateway; Policy's data is created through
+/// its admin API; the saga, Policy and Signaling decide everything over the real RabbitMQ.
+/// </summary>
+[Collection(TrunkChainCollection.Name)]
+public sealed class WholeTransferTests(TrunkChain trunk)
+{
+    private const string DomesticTarget = "+14155551234";
+    private const string BritishTarget = "+447400123456";
+
+    [Fact]
+    public async Task When_a_domestic_transfer_is_answered_Should_bridge_with_the_callers_number_at_the_target_and_keep_it_in_history()
+    {
+        var call = await TransferAsync(
+            DomesticTarget,
+            target: Scenario.Write("uas_answers.xml", Values()),
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
+            callerScenario: "caller_transferred.xml");
+
+        var summary = await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
+        Assert.Equal(CallerNumber, summary.GetProperty("callerNumber").GetString());
+        var trace = await trunk.CallHistory.Http.GetStringAsync(new Uri($"/calls/{summary.GetProperty("id").GetGuid()}/sip-trace", UriKind.Relative));
+        Assert.Contains("REFER sip:", trace, StringComparison.Ordinal);
+        Assert.Contains("SIP/2.0 202 Accepted", trace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_an_international_target_has_no_geo_permission_Should_answer_the_REFER_403()
+    {
+        await TransferAsync(BritishTarget, target: null, endpointNotifies: string.Empty, callerScenario: "caller_hangs_up.xml", referCode: "403");
+    }
+
+    [Fact]
+    public async Task When_the_account_may_call_the_targets_country_Should_complete_the_international_transfer()
+    {
+        await TransferAsync(
+            BritishTarget,
+            target: Scenario.Write("uas_answers.xml", Values()),
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
+            callerScenario: "caller_transferred.xml",
+            allowCountry: "GB");
+    }
+
+    [Fact]
+    public async Task When_the_balance_is_empty_Should_notify_402_and_leave_the_caller_with_the_endpoint()
+    {
+        var call = await TransferAsync(
+            DomesticTarget,
+            target: null,
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 402 Payment Required"),
+            callerScenario: "caller_hangs_up.xml",
+            balance: 0m);
+
+        // The caller stayed with the endpoint until the caller hung up: the call's end is the caller's BYE.
+        var summary = await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 402) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
+        Assert.Equal("Caller", summary.GetProperty("hungUpBy").GetString());
+    }
+
+    [Fact]
+    public async Task When_the_target_is_busy_Should_notify_486()
+    {
+        await TransferAsync(
+            DomesticTarget,
+            target: Scenario.Write("uas_fails.xml", Values(("CODE", "486"), ("REASON", "Busy Here"))),
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 486 Busy Here"),
+            callerScenario: "caller_hangs_up.xml");
+    }
+
+    [Fact]
+    public async Task When_the_target_does_not_answer_within_the_trunks_ring_timeout_Should_cancel_it_and_notify_480()
+    {
+        await TransferAsync(
+            DomesticTarget,
+            target: Scenario.Write("uas_rings_until_cancel.xml", Values()),
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 480 Temporarily Unavailable"),
+            callerScenario: "caller_hangs_up.xml",
+            ringTimeoutSeconds: 1);
+    }
+
+    private sealed record PlacedCall(string Did, Guid AccountId);
+
+    /// <summary>
+    /// Creates an account (with <paramref name="balance"/>), a trunk with a fresh DID to the SIPp endpoint, and
+    /// places one call that the endpoint transfers to <paramref name="targetNumber"/>; every SIPp peer must pass. A
+    /// caller that stays with the endpoint hangs up after 8 s: long enough for the endpoint's last NOTIFY on a loaded
+    /// machine, since SIPp cannot wait for another peer's message; a bridged caller hangs up soon after the bridge.
+    /// </summary>
+    private async Task<PlacedCall> TransferAsync(string targetNumber, string? target, string endpointNotifies, string callerScenario,
+        string referCode = "202", decimal balance = 100m, string? allowCountry = null, int ringTimeoutSeconds = 10)
+    {
+        var policy = trunk.Policy.Http;
+        await PolicyAdmin.SetRateAsync(policy, "1", 0.01m);
+        await PolicyAdmin.SetRateAsync(policy, "44", 0.02m);
+        var accountId = await PolicyAdmin.CreateAccountAsync(policy, balance);
+        if (allowCountry is not null)
+        {
+            await PolicyAdmin.AllowCountryAsync(policy, accountId, allowCountry);
+        }
+
+        await using var targetUas = target is null ? null : Sipp.Server(target);
+        var domain = PolicyAdmin.NewDomain();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_refers.xml", Values(
+            ("REFER_HEADERS", Headers($"Refer-To: <sip:{targetNumber}@{domain}>", "Referred-By: <sip:+14155550100@pbx.example>")),
+            ("REFER_CODE", referCode), ("AFTER_REFER", endpointNotifies))));
+        var did = PolicyAdmin.NewDid();
+        await PolicyAdmin.CreateTrunkAsync(policy, accountId, domain, did, endpoint.Uri, targetUas?.Uri ?? "sip:127.0.0.1:9", ringTimeoutSeconds);
+
+        await using var caller = Sipp.Client(Scenario.Write(callerScenario, Values(("HOLD_MS", callerScenario == "caller_hangs_up.xml" ? "8000" : "500"))),
+            trunk.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", trunk.Logs);
+        await endpoint.AssertPassedAsync("endpoint", trunk.Logs);
+        if (targetUas is not null)
+        {
+            await targetUas.AssertPassedAsync("target", trunk.Logs);
+        }
+
+        return new PlacedCall(did, accountId);
+    }
+
+    /// <summary>Polls CallHistory until the call to <paramref name="did"/> has a summary that <paramref name="until"/> accepts.</summary>
+    private async Task<JsonElement> WaitForCallAsync(string did, Func<JsonElement, bool> until)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var page = await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(
+                new Uri($"/calls?did={Uri.EscapeDataString(did)}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}", UriKind.Relative));
+            foreach (var call in page.GetProperty("calls").EnumerateArray())
+            {
+                last = call;
+                if (until(call))
+                {
+                    return call;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"CallHistory never showed the expected call to {did}; last summary: {last}\n{trunk.Logs()}");
+    }
+
+    private static IEnumerable<JsonElement> Transfers(JsonElement summary) => summary.GetProperty("transfers").EnumerateArray();
+
+    private static int? Outcome(JsonElement transfer) =>
+        transfer.TryGetProperty("sipCode", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : null;
+}
