@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Trunk.Media.Relay;
 
 /// <summary>
-/// The Linux calls the relay makes itself: one epoll set per receive loop, recvfrom/sendto with MSG_DONTWAIT on the
+/// The Linux calls the relay makes itself: one epoll set per receive loop, recvmmsg/sendto with MSG_DONTWAIT on the
 /// sockets' descriptors, so that a packet costs two system calls and no managed allocation (Socket's own async path
 /// costs a thread-pool hop per packet). Sockets are still created, bound and closed through <see cref="System.Net.Sockets.Socket"/>.
 /// </summary>
@@ -29,7 +29,7 @@ internal static unsafe partial class Native
     public static partial int epoll_wait(int epfd, EpollEvent* events, int maxEvents, int timeout);
 
     [LibraryImport("libc")]
-    public static partial nint recvfrom(int fd, byte* buffer, nint length, int flags, byte* address, int* addressLength);
+    public static partial int recvmmsg(int fd, MessageHeader* messages, uint count, int flags, void* timeout);
 
     [LibraryImport("libc")]
     public static partial nint sendto(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
@@ -86,6 +86,30 @@ internal static unsafe partial class Native
         WriteSockaddr(address, destination);
         return sendto(fd, buffer, length, MsgDontWait, address, SockaddrInLength) == length;
     }
+}
+
+/// <summary>struct iovec.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct IoVector
+{
+    public byte* Base;
+    public nuint Length;
+}
+
+/// <summary>struct mmsghdr on x86-64: a struct msghdr (56 bytes) and the length the kernel received.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal unsafe struct MessageHeader
+{
+    [FieldOffset(0)]
+    public byte* Name;
+    [FieldOffset(8)]
+    public uint NameLength;
+    [FieldOffset(16)]
+    public IoVector* Vector;
+    [FieldOffset(24)]
+    public nuint VectorLength;
+    [FieldOffset(56)]
+    public uint Length;
 }
 
 /// <summary>struct epoll_event; x86-64 declares it packed (12 bytes).</summary>

@@ -40,7 +40,7 @@ internal sealed partial class RelayEngine : IDisposable
     {
         if (!Native.IsSupported)
         {
-            throw new PlatformNotSupportedException("The media relay runs on Linux x86-64 (epoll, recvfrom and sendto are called directly).");
+            throw new PlatformNotSupportedException("The media relay runs on Linux x86-64 (epoll, recvmmsg and sendto are called directly).");
         }
 
         _settings = settings;

@@ -5,13 +5,16 @@ using Trunk.Media.Rtp;
 namespace Trunk.Media.Relay;
 
 /// <summary>
-/// One receive thread with its own epoll set: each ready port gives one datagram, which is checked, counted and
-/// sent on from the partner leg's port, in place, in this thread. Legs are spread over a few loops, one per core.
+/// One receive thread with its own epoll set: each ready port gives what it queued (one recvmmsg), each datagram
+/// checked, counted and sent on from the partner leg's port, in place, in this thread. Legs are spread over a few loops, one per core.
 /// </summary>
 internal sealed unsafe partial class RelayLoop : IDisposable
 {
     private const int MaxEvents = 256;
     private const int BufferSize = 2048;
+
+    // Datagrams taken from one ready port per call: one when the relay keeps up, all that queued when it fell behind.
+    private const int Drain = 8;
     private const ulong RtcpFlag = 1UL << 31;
 
     private readonly RelayEngine _engine;
@@ -68,8 +71,16 @@ internal sealed unsafe partial class RelayLoop : IDisposable
     private void Run()
     {
         var events = stackalloc EpollEvent[MaxEvents];
-        var buffer = stackalloc byte[BufferSize];
-        var source = stackalloc byte[Native.SockaddrInLength];
+        var buffers = stackalloc byte[BufferSize * Drain];
+        var sources = stackalloc byte[Native.SockaddrInLength * Drain];
+        var vectors = stackalloc IoVector[Drain];
+        var headers = stackalloc MessageHeader[Drain];
+        for (var j = 0; j < Drain; j++)
+        {
+            vectors[j] = new IoVector { Base = buffers + (j * BufferSize), Length = BufferSize };
+            headers[j] = new MessageHeader { Name = sources + (j * Native.SockaddrInLength), Vector = vectors + j, VectorLength = 1 };
+        }
+
         while (!_stopping)
         {
             var ready = Native.epoll_wait(_epoll, events, MaxEvents, 200);
@@ -83,30 +94,37 @@ internal sealed unsafe partial class RelayLoop : IDisposable
                 }
 
                 var rtcp = (key & RtcpFlag) != 0;
-                var sourceLength = Native.SockaddrInLength;
-                var length = (int)Native.recvfrom(rtcp ? leg.RtcpFd : leg.RtpFd, buffer, BufferSize, Native.MsgDontWait, source, &sourceLength);
-                if (length < 0)
+                for (var j = 0; j < Drain; j++)
                 {
-                    continue;
+                    headers[j].NameLength = Native.SockaddrInLength;
                 }
 
-                try
+                var received = Native.recvmmsg(rtcp ? leg.RtcpFd : leg.RtpFd, headers, Drain, Native.MsgDontWait, null);
+                for (var j = 0; j < received; j++)
                 {
-                    if (rtcp)
-                    {
-                        RelayRtcp(leg, buffer, length, Native.Pack(source));
-                    }
-                    else
-                    {
-                        RelayRtp(leg, buffer, length, Native.Pack(source));
-                    }
-                }
-                catch (Exception error) when (error is not OutOfMemoryException)
-                {
-                    // A bug must cost one packet, never the loop that carries every other call.
-                    LogPacketFailed(_logger, error, leg.CallId, leg.Side);
+                    Relay(leg, rtcp, buffers + (j * BufferSize), (int)headers[j].Length, Native.Pack(sources + (j * Native.SockaddrInLength)));
                 }
             }
+        }
+    }
+
+    private void Relay(MediaLeg leg, bool rtcp, byte* buffer, int length, long source)
+    {
+        try
+        {
+            if (rtcp)
+            {
+                RelayRtcp(leg, buffer, length, source);
+            }
+            else
+            {
+                RelayRtp(leg, buffer, length, source);
+            }
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A bug must cost one packet, never the loop that carries every other call.
+            LogPacketFailed(_logger, error, leg.CallId, leg.Side);
         }
     }
 

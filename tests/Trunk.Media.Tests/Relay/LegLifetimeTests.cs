@@ -52,17 +52,18 @@ public sealed class LegLifetimeTests
         using var endpoint = new RtpPeer();
         var (_, endpointSendsTo) = relay.Connect(_call, caller, Sdp.Pcmu(caller.Port), endpoint, Sdp.Pcmu);
 
-        using var talking = new CancellationTokenSource(TimeSpan.FromSeconds(2.5));
+        using var talking = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         while (!talking.IsCancellationRequested)
         {
             endpoint.Send(endpointSendsTo, 0, new byte[160]);
             await Task.Delay(20);
         }
 
-        var alarm = await relay.Events.WaitFor<NoAudioDetected>(_ => true, TimeSpan.FromSeconds(1));
+        // Read while the endpoint has only just stopped: its own silence is not a second old yet.
+        var alarms = relay.Events.All<NoAudioDetected>();
+        var alarm = Assert.Single(alarms);
         Assert.Equal((_call, LegSide.Caller), (alarm.CallId, alarm.Leg));
         Assert.True(alarm.Silence >= TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain(relay.Events.All<NoAudioDetected>(), a => a.Leg == LegSide.Endpoint);
     }
 
     [Fact]
