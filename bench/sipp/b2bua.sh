@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Inbound call set-up and tear-down through the B2BUA (SIPp caller -> Signaling -> SIPp endpoint) with call events
+# published to a real RabbitMQ and the trunk looked up from the real Policy, against Kamailio (tm, sl, rr; t_relay)
+# as a stateful proxy between the same SIPp peers in the same run. Steps up the offered calls/s for each (DURATION s
+# per step, 0 failed calls to pass) and records the highest rate passed, the INVITE-in -> INVITE-out latency p50/p99
+# (from a tshark capture of the INVITEs on loopback, paired by the caller number SIPp puts in From), process CPU and
+# the load average. Writes bench/results/b2bua.md.
+# Usage: [SKIP_BUILD=1] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="${OUT:-$root/bench/results/b2bua.md}"
+duration="${DURATION:-60}"
+call_ms="${CALL_MS:-1000}"
+b2bua_rates="${B2BUA_RATES:-100 200 300 400}"
+kamailio_rates="${KAMAILIO_RATES:-500 1000 1500 2000 2500}"
+vhost=bench-b2bua
+base="${BASE_PORT:-26000}"
+sig_port=$base; kam_port=$((base + 10)); uas_port=$((base + 20)); uac_port=$((base + 30))
+sig_http=$((base + 81)); policy_http=$((base + 83))
+work="$(mktemp -d)"
+pids=()
+
+cd "$root"
+source scripts/lib/infra.sh
+ensure_infrastructure kamailio
+rabbitmqctl_local list_vhosts | grep -qx "$vhost" || rabbitmqctl_local add_vhost "$vhost"
+rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
+
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# SKIP_BUILD=1 runs the Release builds already there (the shared build lock can be held for minutes).
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  for service in Policy Signaling; do
+    flock /tmp/trunk-build.lock dotnet build "services/$service/Trunk.$service.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+  done
+fi
+
+bus_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$vhost RabbitMq__Username=$TRUNK_RABBIT_USER
+  RabbitMq__Password=$TRUNK_RABBIT_PASSWORD ASPNETCORE_ENVIRONMENT=Production
+  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=5432;Database=$TRUNK_DB_NAME;Username=$TRUNK_DB_USER;Password=$TRUNK_DB_PASSWORD")
+
+start_host() { # service http-port settings...
+  local service=$1 port=$2; shift 2
+  (cd "services/$service/bin/Release/net10.0" && exec env "${bus_env[@]}" Urls="http://127.0.0.1:$port" "$@" dotnet "Trunk.$service.dll") \
+    >"$work/$service.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "$service did not become ready:"; tail -20 "$work/$service.log"; exit 1
+}
+
+start_host Policy $policy_http Policy__SeedDemoData=false
+policy_pid=${pids[-1]}
+account=$(cat /proc/sys/kernel/random/uuid)
+did="+4930$(shuf -i 10000000-99999999 -n 1)"
+curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts" -H 'Content-Type: application/json' \
+  -d "{\"id\":\"$account\",\"name\":\"bench\",\"homeCountry\":\"DE\",\"currency\":\"EUR\"}" >/dev/null
+curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts/$account/trunks" -H 'Content-Type: application/json' \
+  -d "{\"domain\":\"bench-${account:0:8}.trunk.example\",\"dids\":[\"$did\"],\"terminationUris\":[\"sip:127.0.0.1:$uas_port\"],\"carrierGateway\":\"sip:127.0.0.1:9\",\"callsPerSecond\":10000,\"sipTraceEnabled\":true}" >/dev/null
+
+# Logging at Warning: the figure is the B2BUA's, not the console's. Limits above any rate tried (they are tested elsewhere).
+start_host Signaling $sig_http Sip__ListenAddress=127.0.0.1 Sip__Port=$sig_port Sip__CallsPerSecondPerSource=100000 \
+  Sip__CallsPerSecondPerTrunk=100000 Logging__LogLevel__Default=Warning Logging__LogLevel__Trunk=Warning
+signaling_pid=${pids[-1]}
+
+cat >"$work/kamailio.cfg" <<CFG
+#!KAMAILIO
+children=4
+listen=udp:127.0.0.1:$kam_port
+disable_tcp=yes
+loadmodule "pv.so"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+request_route {
+    if (method=="CANCEL") { if (t_check_trans()) t_relay(); exit; }
+    if (loose_route()) { t_relay(); exit; }
+    if (method=="INVITE") record_route();
+    \$du = "sip:127.0.0.1:$uas_port";
+    if (!t_relay()) sl_reply_error();
+    exit;
+}
+CFG
+kamailio -f "$work/kamailio.cfg" -DD -E -m 1024 -M 16 >"$work/kamailio.log" 2>&1 &
+pids+=($!)
+kamailio_pid=$!
+
+sipp -sn uas -i 127.0.0.1 -p $uas_port -buff_size 8388608 -nostdin >"$work/uas.log" 2>&1 &
+pids+=($!)
+sleep 3
+
+# CPU ticks of a process and its children (Kamailio's work is done in its child processes).
+cpu_ticks() {
+  local total=0 p
+  for p in $1 $(pgrep -P "$1" || true); do total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
+# run NAME PORT RATE PID -> prints "ok failed cps cpu p50 p99 load"
+run() {
+  local name=$1 port=$2 rate=$3 pid=$4 calls=$(( $3 * duration ))
+  local cap="$work/$name-$rate.cap"
+  tshark -i lo -f "udp and udp[8:4] = 0x494e5649" -l -T fields -e frame.time_epoch -e udp.dstport -e sip.from.user \
+    -d udp.port==$port,sip -d udp.port==$uas_port,sip >"$cap" 2>"$work/tshark.err" &
+  local tshark=$!
+  sleep 2
+  local load0 t0 c0 t1 c1
+  load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
+  sipp -sf "$here/uac_numbered.xml" -s "$did" "127.0.0.1:$port" -i 127.0.0.1 -p $uac_port -r "$rate" -m "$calls" -d "$call_ms" \
+    -buff_size 8388608 -timeout $(( duration + 30 ))s -timeout_error -nostdin -default_behaviors all,-abortunexp \
+    >"$work/$name-$rate.out" 2>&1 || true
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$pid")
+  sleep 1; kill -INT "$tshark" 2>/dev/null || true; wait "$tshark" 2>/dev/null || true
+  local ok bad wall cps cpu lat
+  ok=$(grep -E 'Successful call' "$work/$name-$rate.out" | tail -1 | awk -F'|' '{print $3}' | tr -d ' ')
+  bad=$(grep -E 'Failed call' "$work/$name-$rate.out" | tail -1 | awk -F'|' '{print $3}' | tr -d ' ')
+  wall=$(echo "$t1 - $t0 - $call_ms / 1000" | bc -l)
+  cps=$(echo "${ok:-0} / $wall" | bc -l | xargs printf '%.0f')
+  cpu=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l | xargs printf '%.2f')
+  lat=$(awk -v in_port="$port" -v out_port="$uas_port" '
+    $2 == in_port && !($3 in t_in) { t_in[$3] = $1 }
+    $2 == out_port && !($3 in t_out) { t_out[$3] = $1 }
+    END { for (k in t_out) if (k in t_in) printf "%.3f\n", (t_out[k] - t_in[k]) * 1000 }' "$cap" | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a n/a 0"; exit }
+      i50 = int(NR * 0.50); if (i50 < 1) i50 = 1; i99 = int(NR * 0.99); if (i99 < 1) i99 = 1; print v[i50], v[i99], NR }')
+  echo "${ok:-0} ${bad:-?} $cps $cpu $lat $load0"
+}
+
+# One call through each first: Signaling caches the DID's trunk, both relays warm up.
+for port in $kam_port $sig_port; do
+  sipp -sf "$here/uac_numbered.xml" -s "$did" "127.0.0.1:$port" -i 127.0.0.1 -p $uac_port -m 5 -r 5 -d 100 -timeout 20s -timeout_error \
+    -nostdin >"$work/warmup-$port.out" 2>&1 || { echo "warm-up call through port $port failed"; tail -30 "$work/warmup-$port.out"; exit 1; }
+done
+
+rows=""; best_b2bua=0; best_b2bua_lat=""; best_kamailio=0
+for rate in $kamailio_rates; do
+  read -r ok bad cps cpu p50 p99 pairs load <<<"$(run kamailio $kam_port "$rate" "$kamailio_pid")"
+  echo "kamailio $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load"
+  rows+="| Kamailio | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $load |"$'\n'
+  [ "$bad" = "0" ] || break
+  [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
+  best_kamailio=$rate
+done
+for rate in $b2bua_rates; do
+  read -r ok bad cps cpu p50 p99 pairs load <<<"$(run b2bua $sig_port "$rate" "$signaling_pid")"
+  echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load"
+  rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $load |"$'\n'
+  [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling.log"; break; }
+  [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
+  best_b2bua=$rate; best_b2bua_lat="p50 $p50 ms, p99 $p99 ms"
+done
+
+ratio=$( [ "$best_kamailio" -gt 0 ] && echo "$best_b2bua / $best_kamailio" | bc -l | xargs printf '%.2f' || echo n/a)
+mkdir -p "$(dirname "$out")"
+cat >"$out" <<MD
+# B2BUA call throughput and added latency (SIPp over UDP loopback)
+
+Run by \`bench/sipp/b2bua.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') ($(nproc) cores shared with the other engineers' work,
+RabbitMQ, PostgreSQL and the SIPp peers). Each step offers a call rate for ${duration} s (calls of ${call_ms} ms:
+INVITE, 180, 200, ACK, BYE, 200) from one SIPp caller to one SIPp endpoint, through Kamailio 5.6 (tm, sl, rr,
+t_relay, 4 children) and then through Signaling (media passthrough; trunk from the real Policy over RabbitMQ; call
+events and SIP trace batches published to RabbitMQ with publisher confirms; logging at Warning). A step passes with 0
+failed calls and at least 90 % of the offered rate completed.
+
+**Highest rate with 0 failed calls: B2BUA $best_b2bua calls/s ($best_b2bua_lat INVITE in to INVITE out); Kamailio
+$best_kamailio calls/s; ratio B2BUA/Kamailio $ratio** (goals: ≥ 0.5, ≥ 300 calls/s, p99 < 5 ms at 300 calls/s).
+
+| relay | offered calls/s | successful | failed | completed calls/s | relay CPU (cores) | INVITE in→out p50 (ms) | p99 (ms) | load average (1 min) at start |
+|---|---|---|---|---|---|---|---|---|
+$rows
+Latency: tshark captured every INVITE on loopback (capture filter on the first payload bytes); the INVITE into the
+relay and the INVITE it sent to the endpoint are paired by the caller number (From user, one per call), first copy
+only. CPU is the relay process's user+system time over the step (/proc/PID/stat). The load average shows how busy the
+shared machine was; figures taken under a high load are floors.
+MD
+echo "wrote $out"
