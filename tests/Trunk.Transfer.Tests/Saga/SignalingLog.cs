@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using MassTransit;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
@@ -6,12 +7,20 @@ using Trunk.Contracts.Transfers;
 
 namespace Trunk.Transfer.Tests.Saga;
 
-/// <summary>Every command the Signaling instance that a test plays received, in order, per call.</summary>
+/// <summary>Every command the Signaling instance that a test plays received, in order, per call, with the trace it came in.</summary>
 public sealed class SignalingLog
 {
     private readonly ConcurrentQueue<ICallMessage> _commands = new();
+    private readonly ConcurrentDictionary<ICallMessage, string?> _traces = new(ReferenceEqualityComparer.Instance);
 
-    public void Add(ICallMessage command) => _commands.Enqueue(command);
+    public void Add(ICallMessage command, string? traceId)
+    {
+        _traces[command] = traceId;
+        _commands.Enqueue(command);
+    }
+
+    /// <summary>The W3C trace id the consumer of <paramref name="command"/> ran in.</summary>
+    public string? TraceOf(ICallMessage command) => _traces.GetValueOrDefault(command);
 
     public IReadOnlyList<ICallMessage> For(Guid callId) => [.. _commands.Where(command => command.CallId == callId)];
 
@@ -51,7 +60,7 @@ public sealed class SignalingRecorder(SignalingLog log) :
 
     private Task Record(ICallMessage command)
     {
-        log.Add(command);
+        log.Add(command, Activity.Current?.TraceId.ToHexString());
         return Task.CompletedTask;
     }
 }
