@@ -25,7 +25,7 @@ public sealed class ComposeTests
         Assert.Equal(0, exitCode);
         var services = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(
-            ["callhistory", "grafana", "jaeger", "media", "otel-collector", "policy", "postgres", "prometheus", "rabbitmq", "signaling", "transfer"],
+            ["callhistory", "grafana", "jaeger", "media", "otel-collector", "policy", "postgres", "prometheus", "rabbitmq", "signaling", "transfer", "webhooks"],
             services.Order(StringComparer.Ordinal));
     }
 

@@ -1,18 +1,12 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marten;
 using Marten.Events;
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Trunk.CallHistory.CallSummaries;
 using Trunk.Contracts;
-using Trunk.ServiceDefaults;
-using Trunk.ServiceDefaults.Hosting;
 using Trunk.Testing;
 
 namespace Trunk.CallHistory.Tests.Support;
@@ -26,7 +20,7 @@ public sealed class CallHistoryHost : IAsyncLifetime
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
     private readonly bool _ownsSchema;
     private readonly bool _runDaemon;
-    private WebApplication? _app;
+    private InProcessHost? _host;
 
     public CallHistoryHost()
         : this(null, runDaemon: true)
@@ -45,9 +39,9 @@ public sealed class CallHistoryHost : IAsyncLifetime
     /// <summary>A host on an existing <paramref name="schema"/>, kept when it stops, with or without the async daemon.</summary>
     public static CallHistoryHost OnSchema(string schema, bool runDaemon) => new(schema, runDaemon);
 
-    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Http => _host!.Http;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _host!.Services;
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
@@ -55,46 +49,25 @@ public sealed class CallHistoryHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Tcp()}";
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Production",
-            ApplicationName = typeof(CallHistoryExtensions).Assembly.GetName().Name,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = url,
-            ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
-            ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(CultureInfo.InvariantCulture),
-            ["RabbitMq:VirtualHost"] = TestInfrastructure.RabbitVirtualHost,
-            ["RabbitMq:Username"] = TestInfrastructure.RabbitUsername,
-            ["RabbitMq:Password"] = TestInfrastructure.RabbitPassword,
-            ["ConnectionStrings:Postgres"] = TestInfrastructure.PostgresConnectionString,
-            ["Postgres:ApplySchemaOnStart"] = "false",
-            ["CallHistory:Schema"] = Schema,
-            ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
-            ["CallHistory:RunProjectionDaemon"] = _runDaemon ? "true" : "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.AddServiceDefaults("callhistory");
-        builder.AddCallHistory();
-        _app = builder.Build();
-        _app.Services.GetRequiredService<SettingsValidation>().ValidateAll();
-        _app.MapDefaultEndpoints();
-        _app.MapCallHistoryApi();
-        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await _app.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(15) };
-        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        _host = await InProcessHost.StartAsync(
+            "callhistory",
+            typeof(CallHistoryExtensions),
+            new Dictionary<string, string?>
+            {
+                ["CallHistory:Schema"] = Schema,
+                ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
+                ["CallHistory:RunProjectionDaemon"] = _runDaemon ? "true" : "false",
+            },
+            builder => builder.AddCallHistory(),
+            app => app.MapCallHistoryApi());
     }
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
+            _host = null;
         }
 
         if (_ownsSchema)
@@ -103,13 +76,7 @@ public sealed class CallHistoryHost : IAsyncLifetime
         }
     }
 
-    public static async Task DropSchemaAsync(string schema)
-    {
-        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public static Task DropSchemaAsync(string schema) => InProcessHost.DropSchemaAsync(schema);
 
     /// <summary>
     /// Publishes on the real bus as its concrete type, as Signaling, Transfer, Policy and Media do; a given id makes a

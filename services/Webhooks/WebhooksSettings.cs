@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Settings;
+
+namespace Trunk.Webhooks;
+
+/// <summary>
+/// <c>Webhooks:*</c> settings. A delivery is tried <see cref="MaxAttempts"/> times, waiting <see cref="FirstRetryDelay"/>
+/// then twice as long each time (with jitter), each try cut at <see cref="AttemptTimeout"/>; then it is dead-lettered.
+/// <see cref="Schema"/> and <see cref="QueuePrefix"/> give tests their own schema and auto-deleted queue.
+/// </summary>
+public sealed class WebhooksSettings
+{
+    public const string Section = "Webhooks";
+
+    public string? Schema { get; set; }
+
+    public string? QueuePrefix { get; set; }
+
+    public int MaxAttempts { get; set; } = 5;
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+internal sealed partial class WebhooksSettingsValidator : IValidateOptions<WebhooksSettings>
+{
+    public ValidateOptionsResult Validate(string? name, WebhooksSettings options)
+    {
+        var failures = new List<string>();
+        if (options.Schema is not null && !SchemaName().IsMatch(options.Schema))
+        {
+            failures.Add($"Webhooks:Schema must be a lower-case PostgreSQL identifier (was '{options.Schema}').");
+        }
+
+        if (options.QueuePrefix is not null && !QueuePrefix().IsMatch(options.QueuePrefix))
+        {
+            failures.Add($"Webhooks:QueuePrefix must be lower-case letters, digits and '-' (was '{options.QueuePrefix}').");
+        }
+
+        if (options.MaxAttempts is < 1 or > 20)
+        {
+            failures.Add($"Webhooks:MaxAttempts must be from 1 to 20 (was {options.MaxAttempts}).");
+        }
+
+        if (options.FirstRetryDelay < TimeSpan.FromMilliseconds(10) || options.FirstRetryDelay > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Webhooks:FirstRetryDelay must be from 00:00:00.010 to 00:05:00 (was {options.FirstRetryDelay}).");
+        }
+
+        if (options.AttemptTimeout < TimeSpan.FromMilliseconds(100) || options.AttemptTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Webhooks:AttemptTimeout must be from 00:00:00.100 to 00:01:00 (was {options.AttemptTimeout}).");
+        }
+
+        return SettingRules.Result(failures);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+
+    [GeneratedRegex("^[a-z0-9-]{0,60}$")]
+    private static partial Regex QueuePrefix();
+}
