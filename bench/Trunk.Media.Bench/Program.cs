@@ -109,7 +109,7 @@ internal sealed record Row(string Relay, int Calls, StreamResult Result, double 
     public double PacketsPerCpuSecond => CpuSeconds <= 0 ? double.NaN : Result.Received / CpuSeconds;
 
     public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Relay} | {Calls} | {Result.Sent / Result.Elapsed.TotalSeconds:N0} | {Result.Sent:N0} | {Result.Received:N0} | {Result.LossPercent:F4} | {Result.LatencyP50Ms:F2} | {Result.LatencyP99Ms:F2} | {CpuSeconds:F1} ({CpuSeconds / Result.Elapsed.TotalSeconds * 100:F0}%) | {PacketsPerCpuSecond:N0} | {ControlP50Ms:F2} / {ControlP99Ms:F2} |");
+        $"| {Relay} | {Calls} | {Result.Sent / Result.Elapsed.TotalSeconds:N0} | {Result.Sent:N0} | {Result.Received:N0} | {Result.LossPercent:F4} | {Result.GeneratorDrops:N0} | {Result.LatencyP50Ms:F2} | {Result.LatencyP99Ms:F2} | {CpuSeconds:F1} ({CpuSeconds / Result.Elapsed.TotalSeconds * 100:F0}%) | {PacketsPerCpuSecond:N0} | {ControlP50Ms:F2} / {ControlP99Ms:F2} |");
 }
 
 internal static class Report
@@ -131,8 +131,8 @@ internal static class Report
         text.AppendLine("user+system time over the run (from /proc), \"control\" the set-up round trips (p50 / p99, ms). \"packets/s sent\" is what the");
         text.AppendLine("generator achieved (nominal: 100 × calls); below nominal, the shared cores starved the generator and the run lasted longer.");
         text.AppendLine();
-        text.AppendLine("| relay | calls | packets/s sent | sent | received | loss % | p50 ms | p99 ms | relay CPU s | relayed packets / CPU-s | control ms p50 / p99 |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| relay | calls | packets/s sent | sent | received | loss % | drops at the generator's sockets | p50 ms | p99 ms | relay CPU s | relayed packets / CPU-s | control ms p50 / p99 |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
             text.AppendLine(row.ToMarkdown());

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace Trunk.Media.Bench;
 
 /// <summary>What one run of the generator measured.</summary>
-internal sealed record StreamResult(long Sent, long Received, double LatencyP50Ms, double LatencyP99Ms, TimeSpan Elapsed)
+internal sealed record StreamResult(long Sent, long Received, double LatencyP50Ms, double LatencyP99Ms, TimeSpan Elapsed, long GeneratorDrops)
 {
     public double LossPercent => Sent == 0 ? 0 : Math.Max(0, Sent - Received) * 100.0 / Sent;
 }
@@ -41,6 +41,7 @@ internal sealed unsafe class StreamGenerator : IDisposable
         var receivers = new[] { _callers, _endpoints }.Select((socket, i) => new Thread(() =>
             received[i] = Receive((int)socket.Handle, histograms[i], ref stop)) { Name = $"receiver-{i}", IsBackground = true }).ToList();
         receivers.ForEach(t => t.Start());
+        var dropsBefore = SocketDrops();
         var watch = Stopwatch.StartNew();
         var sent = Send(calls, duration);
         var elapsed = watch.Elapsed;
@@ -53,7 +54,25 @@ internal sealed unsafe class StreamGenerator : IDisposable
             merged[i] = histograms[0][i] + histograms[1][i];
         }
 
-        return new StreamResult(sent, received[0] + received[1], Percentile(merged, 0.50), Percentile(merged, 0.99), elapsed);
+        return new StreamResult(sent, received[0] + received[1], Percentile(merged, 0.50), Percentile(merged, 0.99), elapsed, SocketDrops() - dropsBefore);
+    }
+
+    /// <summary>Datagrams the kernel dropped at the generator's own sockets (the last column of /proc/net/udp): loss that is not the relay's.</summary>
+    private long SocketDrops()
+    {
+        var ports = new[] { CallerAddress.Port, EndpointAddress.Port };
+        long drops = 0;
+        foreach (var line in File.ReadLines("/proc/net/udp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var local = fields[1].Split(':');
+            if (ports.Contains(int.Parse(local[1], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                drops += long.Parse(fields[^1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return drops;
     }
 
     public void Dispose()
