@@ -10,9 +10,10 @@ TRUNK_RABBIT_VHOST=${TRUNK_RABBIT_VHOST:-trunk}
 TRUNK_RABBIT_USER=${TRUNK_RABBIT_USER:-trunk}
 TRUNK_RABBIT_PASSWORD=${TRUNK_RABBIT_PASSWORD:-trunk}
 
-# Debian packages the trunk and its tests need: the servers, SIP peers for end-to-end tests, the compose validator,
+# Debian packages the trunk and its tests need: the servers, SIP peers for end-to-end tests (SIPp, the baresip
+# softphone), the compose validator,
 # a headless browser and tshark/text2pcap for CallHistory's page and SIP-trace export tests.
-TRUNK_PACKAGES=(postgresql rabbitmq-server sip-tester docker-compose chromium tshark)
+TRUNK_PACKAGES=(postgresql rabbitmq-server sip-tester docker-compose chromium tshark baresip)
 
 # Keep RabbitMQ and its epmd on loopback: the only network these machines have, and the safe default on a laptop.
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
