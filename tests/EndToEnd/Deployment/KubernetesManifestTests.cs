@@ -9,13 +9,13 @@ namespace Trunk.EndToEnd.Tests.Deployment;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string[] Services = ["signaling", "transfer", "policy", "media", "callhistory"];
+    private static readonly string[] Services = ["signaling", "transfer", "policy", "media", "callhistory", "webhooks"];
 
     public static TheoryData<string> Overlays => new() { "dev", "prod" };
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task Every_overlay_renders_the_five_services(string overlay)
+    public async Task Every_overlay_renders_every_service(string overlay)
     {
         var manifests = await RenderAsync(overlay);
 
