@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Trunk.Media.Relay;
 
 namespace Trunk.Media.Bench;
 
@@ -94,12 +95,12 @@ internal sealed unsafe class StreamGenerator : IDisposable
     private long Send(IReadOnlyList<(IPEndPoint CallerSendsTo, IPEndPoint EndpointSendsTo)> calls, TimeSpan duration)
     {
         var streams = calls.Count * 2;
-        var addresses = (byte*)NativeMemory.AllocZeroed((nuint)(streams * Mmsg.SockaddrLength));
+        var addresses = (byte*)NativeMemory.AllocZeroed((nuint)(streams * Native.SockaddrInLength));
         var sequences = new ushort[streams];
         var ssrcs = new uint[streams];
         for (var s = 0; s < streams; s++)
         {
-            Mmsg.WriteSockaddr(addresses + (s * Mmsg.SockaddrLength), s % 2 == 0 ? calls[s / 2].CallerSendsTo : calls[s / 2].EndpointSendsTo);
+            Native.WriteSockaddr(addresses + (s * Native.SockaddrInLength), Native.Pack(s % 2 == 0 ? calls[s / 2].CallerSendsTo : calls[s / 2].EndpointSendsTo));
             ssrcs[s] = (uint)Random.Shared.Next();
         }
 
@@ -117,7 +118,7 @@ internal sealed unsafe class StreamGenerator : IDisposable
                 var stream = (int)(sent % streams);
                 var side = stream % 2;
                 var batch = batches[side];
-                var packet = batch.Next(addresses + (stream * Mmsg.SockaddrLength));
+                var packet = batch.Next(addresses + (stream * Native.SockaddrInLength));
                 packet[0] = 0x80;
                 packet[1] = 0;
                 var sequence = sequences[stream]++;
@@ -143,19 +144,19 @@ internal sealed unsafe class StreamGenerator : IDisposable
     private static long Receive(int fd, long[] histogram, ref int stop)
     {
         var buffers = (byte*)NativeMemory.Alloc(Mmsg.Batch * 2048);
-        var vectors = stackalloc Mmsg.IoVector[Mmsg.Batch];
-        var headers = stackalloc Mmsg.MessageHeader[Mmsg.Batch];
+        var vectors = stackalloc IoVector[Mmsg.Batch];
+        var headers = stackalloc MessageHeader[Mmsg.Batch];
         long count = 0;
         while (Volatile.Read(ref stop) == 0)
         {
             for (var i = 0; i < Mmsg.Batch; i++)
             {
-                vectors[i] = new Mmsg.IoVector { Base = buffers + (i * 2048), Length = 2048 };
-                headers[i] = new Mmsg.MessageHeader { Vector = vectors + i, VectorLength = 1 };
+                vectors[i] = new IoVector { Base = buffers + (i * 2048), Length = 2048 };
+                headers[i] = new MessageHeader { Vector = vectors + i, VectorLength = 1 };
             }
 
             // MSG_WAITFORONE: block for the first datagram only (or the socket's 200 ms timeout), then take what is queued.
-            var got = Mmsg.recvmmsg(fd, headers, Mmsg.Batch, Mmsg.WaitForOne, null);
+            var got = Native.recvmmsg(fd, headers, Mmsg.Batch, Mmsg.WaitForOne, null);
             var now = Stopwatch.GetTimestamp();
             for (var i = 0; i < got; i++)
             {
@@ -201,8 +202,8 @@ internal sealed unsafe class StreamGenerator : IDisposable
     private sealed class SendBatch
     {
         private readonly byte* _packets = (byte*)NativeMemory.AllocZeroed(Mmsg.Batch * PacketBytes);
-        private readonly Mmsg.IoVector* _vectors = (Mmsg.IoVector*)NativeMemory.AllocZeroed((nuint)(Mmsg.Batch * sizeof(Mmsg.IoVector)));
-        private readonly Mmsg.MessageHeader* _headers = (Mmsg.MessageHeader*)NativeMemory.AllocZeroed((nuint)(Mmsg.Batch * sizeof(Mmsg.MessageHeader)));
+        private readonly IoVector* _vectors = (IoVector*)NativeMemory.AllocZeroed((nuint)(Mmsg.Batch * sizeof(IoVector)));
+        private readonly MessageHeader* _headers = (MessageHeader*)NativeMemory.AllocZeroed((nuint)(Mmsg.Batch * sizeof(MessageHeader)));
         private int _count;
 
         public bool Full => _count == Mmsg.Batch;
@@ -210,8 +211,8 @@ internal sealed unsafe class StreamGenerator : IDisposable
         public byte* Next(byte* address)
         {
             var packet = _packets + (_count * PacketBytes);
-            _vectors[_count] = new Mmsg.IoVector { Base = packet, Length = PacketBytes };
-            _headers[_count] = new Mmsg.MessageHeader { Name = address, NameLength = Mmsg.SockaddrLength, Vector = _vectors + _count, VectorLength = 1 };
+            _vectors[_count] = new IoVector { Base = packet, Length = PacketBytes };
+            _headers[_count] = new MessageHeader { Name = address, NameLength = Native.SockaddrInLength, Vector = _vectors + _count, VectorLength = 1 };
             _count++;
             return packet;
         }
