@@ -1,14 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Marten;
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Trunk.Policy;
 using Trunk.ServiceDefaults;
-using Trunk.ServiceDefaults.Hosting;
 using Trunk.Testing;
 
 namespace Trunk.Policy.Tests.Support;
@@ -20,15 +15,15 @@ namespace Trunk.Policy.Tests.Support;
 public sealed class PolicyHost : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
-    private WebApplication? _app;
+    private InProcessHost? _host;
 
     public string Schema => $"policy_test_{_suffix}";
 
     public string QueuePrefix => $"test-{_suffix}-";
 
-    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Http => _host!.Http;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _host!.Services;
 
     public static JsonSerializerOptions Json { get; } = CreateJsonOptions();
 
@@ -41,58 +36,31 @@ public sealed class PolicyHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Tcp()}";
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Production",
-            ApplicationName = typeof(PolicyExtensions).Assembly.GetName().Name,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = url,
-            ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
-            ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RabbitMq:VirtualHost"] = TestInfrastructure.RabbitVirtualHost,
-            ["RabbitMq:Username"] = TestInfrastructure.RabbitUsername,
-            ["RabbitMq:Password"] = TestInfrastructure.RabbitPassword,
-            ["ConnectionStrings:Postgres"] = TestInfrastructure.PostgresConnectionString,
-            ["Postgres:ApplySchemaOnStart"] = "false",
-            ["Policy:Schema"] = Schema,
-            ["Policy:QueuePrefix"] = QueuePrefix,
-            ["Policy:SeedDemoData"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.AddServiceDefaults("policy");
-        builder.AddPolicy();
-        _app = builder.Build();
-        _app.Services.GetRequiredService<SettingsValidation>().ValidateAll();
-        _app.MapDefaultEndpoints();
-        _app.MapPolicyApi();
-        await _app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await _app.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(15) };
+        _host = await InProcessHost.StartAsync(
+            "policy",
+            typeof(PolicyExtensions),
+            new Dictionary<string, string?>
+            {
+                ["Policy:Schema"] = Schema,
+                ["Policy:QueuePrefix"] = QueuePrefix,
+                ["Policy:SeedDemoData"] = "false",
+            },
+            builder => builder.AddPolicy(),
+            app => app.MapPolicyApi());
         await WaitUntilReadyAsync();
     }
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         await DropSchemaAsync(Schema);
     }
 
-    public static async Task DropSchemaAsync(string schema)
-    {
-        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public static Task DropSchemaAsync(string schema) => InProcessHost.DropSchemaAsync(schema);
 
     private async Task WaitUntilReadyAsync()
     {
