@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Telemetry;
@@ -18,52 +14,36 @@ namespace Trunk.ServiceDefaults.Tests.Telemetry;
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private readonly TaskCompletionSource<Consumed> _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private InProcessHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Tcp();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
-            ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(CultureInfo.InvariantCulture),
-            ["RabbitMq:VirtualHost"] = TestInfrastructure.RabbitVirtualHost,
-            ["RabbitMq:Username"] = TestInfrastructure.RabbitUsername,
-            ["RabbitMq:Password"] = TestInfrastructure.RabbitPassword,
-            ["Service:InstanceId"] = $"metrics-tests-{Guid.NewGuid():N}",
-        });
-        builder.AddServiceDefaults("metrics-tests");
-        builder.Services.AddSingleton(_consumed);
-        builder.AddTrunkBus(bus => bus.AddConsumer<LagProbeConsumer>().Endpoint(e =>
-        {
-            e.Name = $"metrics-tests-{Guid.NewGuid():N}";
-            e.Temporary = true;
-        }));
-        _app = builder.Build();
-        _app.MapDefaultEndpoints();
-        await _app.StartAsync();
-        await _app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        _host = await InProcessHost.StartAsync(
+            "metrics-tests",
+            typeof(MetricsEndpointTests),
+            new Dictionary<string, string?> { ["Service:InstanceId"] = $"metrics-tests-{Guid.NewGuid():N}" },
+            builder =>
+            {
+                builder.Services.AddSingleton(_consumed);
+                builder.AddTrunkBus(bus => bus.AddConsumer<LagProbeConsumer>().Endpoint(e =>
+                {
+                    e.Name = $"metrics-tests-{Guid.NewGuid():N}";
+                    e.Temporary = true;
+                }));
+            },
+            _ => { });
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task When_a_message_is_consumed_Should_expose_its_consumer_lag_on_the_scrape_endpoint()
     {
-        await _app.Services.GetRequiredService<IPublishEndpoint>().Publish(new LagProbe(Guid.NewGuid()));
+        await _host.Services.GetRequiredService<IPublishEndpoint>().Publish(new LagProbe(Guid.NewGuid()));
         await _consumed.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var lag = TrunkMetrics.ConsumerLag.PrometheusName;
-        var scrape = await PrometheusScrape.WaitAsync(_http, s => s.Find(lag + "_count", "messaging_message_type=\"LagProbe\"").Any(),
+        var scrape = await PrometheusScrape.WaitAsync(_host.Http, s => s.Find(lag + "_count", "messaging_message_type=\"LagProbe\"").Any(),
             TimeSpan.FromSeconds(10));
 
         var count = Assert.Single(scrape.Find(lag + "_count", "messaging_message_type=\"LagProbe\""));
@@ -78,7 +58,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         using var trace = new Activity("publisher").SetIdFormat(ActivityIdFormat.W3C).Start();
         trace.ActivityTraceFlags = ActivityTraceFlags.Recorded;
 
-        await _app.Services.GetRequiredService<IPublishEndpoint>().Publish(new LagProbe(Guid.NewGuid()));
+        await _host.Services.GetRequiredService<IPublishEndpoint>().Publish(new LagProbe(Guid.NewGuid()));
         var consumed = await _consumed.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(trace.TraceId.ToHexString(), consumed.TraceId);
@@ -89,9 +69,9 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task When_scraped_Should_serve_the_runtime_and_HTTP_metrics_in_Prometheus_text_format()
     {
-        using var warmUp = await _http.GetAsync(new Uri("/health/live", UriKind.Relative));
+        using var warmUp = await _host.Http.GetAsync(new Uri("/health/live", UriKind.Relative));
 
-        var scrape = await PrometheusScrape.WaitAsync(_http, s => s.Names.Contains("http_server_request_duration_seconds_count"),
+        var scrape = await PrometheusScrape.WaitAsync(_host.Http, s => s.Names.Contains("http_server_request_duration_seconds_count"),
             TimeSpan.FromSeconds(10));
 
         Assert.Contains("http_server_request_duration_seconds_count", scrape.Names);
