@@ -34,6 +34,16 @@ public static class TestInfrastructure
         ["ConnectionStrings__Postgres"] = PostgresConnectionString,
     };
 
+    /// <summary>The settings a host built inside the test process needs to reach the test RabbitMQ, as configuration keys.</summary>
+    public static IReadOnlyDictionary<string, string?> RabbitConfiguration => new Dictionary<string, string?>
+    {
+        ["RabbitMq:Host"] = RabbitHost,
+        ["RabbitMq:Port"] = RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RabbitMq:VirtualHost"] = RabbitVirtualHost,
+        ["RabbitMq:Username"] = RabbitUsername,
+        ["RabbitMq:Password"] = RabbitPassword,
+    };
+
     private static string TestAssemblyName { get; } = Path.GetFileNameWithoutExtension(
         Directory.GetFiles(AppContext.BaseDirectory, "*.Tests.dll").Single());
 

@@ -44,14 +44,10 @@ public sealed class MediaHost : IAsyncLifetime
             EnvironmentName = "Production",
             ApplicationName = typeof(MediaExtensions).Assembly.GetName().Name,
         });
+        builder.Configuration.AddInMemoryCollection(TestInfrastructure.RabbitConfiguration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Urls"] = $"http://127.0.0.1:{FreePort.Tcp()}",
-            ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
-            ["RabbitMq:Port"] = TestInfrastructure.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RabbitMq:VirtualHost"] = TestInfrastructure.RabbitVirtualHost,
-            ["RabbitMq:Username"] = TestInfrastructure.RabbitUsername,
-            ["RabbitMq:Password"] = TestInfrastructure.RabbitPassword,
             ["Media:QueuePrefix"] = QueuePrefix,
             ["Media:PortMin"] = PortMin.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Media:PortMax"] = (PortMin + 7).ToString(System.Globalization.CultureInfo.InvariantCulture),
