@@ -27,8 +27,11 @@ public sealed class CallHistoryHost : IAsyncLifetime
     {
     }
 
-    private CallHistoryHost(string? schema, bool runDaemon)
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+
+    private CallHistoryHost(string? schema, bool runDaemon, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
+        _extraSettings = extraSettings ?? new Dictionary<string, string?>();
         _ownsSchema = schema is null;
         Schema = schema ?? $"callhistory_test_{_suffix}";
         _runDaemon = runDaemon;
@@ -37,7 +40,8 @@ public sealed class CallHistoryHost : IAsyncLifetime
     public string Schema { get; }
 
     /// <summary>A host on an existing <paramref name="schema"/>, kept when it stops, with or without the async daemon.</summary>
-    public static CallHistoryHost OnSchema(string schema, bool runDaemon) => new(schema, runDaemon);
+    public static CallHistoryHost OnSchema(string schema, bool runDaemon, IReadOnlyDictionary<string, string?>? extraSettings = null) =>
+        new(schema, runDaemon, extraSettings);
 
     public HttpClient Http => _host!.Http;
 
@@ -52,7 +56,7 @@ public sealed class CallHistoryHost : IAsyncLifetime
         _host = await InProcessHost.StartAsync(
             "callhistory",
             typeof(CallHistoryExtensions),
-            new Dictionary<string, string?>
+            new Dictionary<string, string?>(_extraSettings)
             {
                 ["CallHistory:Schema"] = Schema,
                 ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
