@@ -29,8 +29,12 @@ public sealed partial class CallEventConsumer<TEvent>(
         var callEvent = context.Message;
         await using var session = store.LightweightSession();
 
-        // Locks the call's stream row until commit, so that events of one call are appended one at a time and the
-        // inline projections fold each of them; two first events of a new call collide instead, and the retry locks.
+        // One call's events are appended one at a time, so that the inline projections fold each of them: a transaction
+        // lock on the call id also orders the first two events of a new call (there is no stream row to lock yet), which
+        // would otherwise collide on the stream's insert and be retried; then the stream row is locked as before.
+        await session.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
+        await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(?)", context.CancellationToken, LockKey(callEvent.CallId))
+            .ConfigureAwait(false);
         var stream = await session.Events.FetchForExclusiveWriting<CallSummary>(callEvent.CallId, context.CancellationToken)
             .ConfigureAwait(false);
         if (await session.LoadAsync<RecordedMessage>(messageId, context.CancellationToken).ConfigureAwait(false) is not null)
@@ -61,6 +65,14 @@ public sealed partial class CallEventConsumer<TEvent>(
         }
 
         LogRecorded(callEvent.CallId, typeof(TEvent).Name, messageId);
+    }
+
+    /// <summary>A 64-bit advisory-lock key of the call id (its two halves folded).</summary>
+    private static long LockKey(Guid callId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        callId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
     }
 
     /// <summary>The publisher's W3C trace context: the <c>traceparent</c> header when the transport carried one, else the consume activity's parent.</summary>
