@@ -147,6 +147,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             return null;
         }
+        catch (TaskCanceledException)
+        {
+            // A host still starting on a loaded machine can take longer than the client's timeout: not ready yet.
+            return null;
+        }
     }
 
     private void Append(string? line)

@@ -11,6 +11,7 @@ namespace Trunk.Transfer.Outbox;
 public sealed class PendingMessages
 {
     private readonly List<OutboxMessage> _messages = [];
+    private DateTimeOffset _lastCreatedAt;
     private readonly List<Scheduling.ScheduledTimeout> _scheduled = [];
     private readonly List<Guid> _cancelled = [];
 
@@ -22,16 +23,16 @@ public sealed class PendingMessages
 
     public void Send<T>(Guid transferId, string queue, T message, DateTimeOffset now)
         where T : class, Contracts.ICallMessage =>
-        _messages.Add(Create(transferId, message, now, $"queue:{queue}", responseAddress: null));
+        _messages.Add(Create(transferId, message, Next(now), $"queue:{queue}", responseAddress: null));
 
     public void Publish<T>(Guid transferId, T message, DateTimeOffset now)
         where T : class, Contracts.ICallMessage =>
-        _messages.Add(Create(transferId, message, now, destination: null, responseAddress: null));
+        _messages.Add(Create(transferId, message, Next(now), destination: null, responseAddress: null));
 
     /// <summary>A request to a service whose queue we don't know: published, answered to <paramref name="responseAddress"/>.</summary>
     public void Request<T>(Guid transferId, T message, DateTimeOffset now, string responseAddress)
         where T : class, Contracts.ICallMessage =>
-        _messages.Add(Create(transferId, message, now, destination: null, responseAddress));
+        _messages.Add(Create(transferId, message, Next(now), destination: null, responseAddress));
 
     /// <summary>Publishes <paramref name="message"/> at <paramref name="dueAt"/>, unless <see cref="Cancel"/>led by <paramref name="id"/> first.</summary>
     public void Schedule<T>(Guid id, Guid transferId, T message, DateTimeOffset dueAt)
@@ -65,6 +66,16 @@ public sealed class PendingMessages
         _messages.Clear();
         _scheduled.Clear();
         _cancelled.Clear();
+    }
+
+    /// <summary>
+    /// Creation times strictly increasing a microsecond apart (PostgreSQL's resolution), so the dispatcher, which
+    /// sends in creation order, keeps the order the saga produced them in: NOTIFY 200 before the endpoint's BYE.
+    /// </summary>
+    private DateTimeOffset Next(DateTimeOffset now)
+    {
+        _lastCreatedAt = now > _lastCreatedAt.AddTicks(TimeSpan.TicksPerMicrosecond) ? now : _lastCreatedAt.AddTicks(TimeSpan.TicksPerMicrosecond);
+        return _lastCreatedAt;
     }
 
     internal static string MessageTypeName(Type type) =>

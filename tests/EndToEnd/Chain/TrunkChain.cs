@@ -17,6 +17,9 @@ public sealed class TrunkChain : IAsyncLifetime
 
     public int SipPort { get; } = FreePort.UdpAndTcp();
 
+    /// <summary>Where every service exports its traces (OTLP over HTTP), as they would to the collector in compose.</summary>
+    public OtlpTraceReceiver Traces { get; } = new();
+
     public ServiceProcess Signaling { get; private set; } = null!;
 
     public ServiceProcess Policy { get; private set; } = null!;
@@ -48,6 +51,9 @@ public sealed class TrunkChain : IAsyncLifetime
             ["ConnectionStrings__Postgres"] = connectionString,
             ["Postgres__ApplySchemaOnStart"] = "true",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         };
         Policy = Start("Policy", common);
         // Deadlines far above the latencies they guard: these tests prove behaviour on a CI machine that runs every
@@ -68,6 +74,8 @@ public sealed class TrunkChain : IAsyncLifetime
         {
             await service.DisposeAsync();
         }
+
+        await Traces.DisposeAsync();
     }
 
     private ServiceProcess Start(string service, Dictionary<string, string?> common, params (string Key, string? Value)[] settings)

@@ -34,6 +34,60 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     }
 
     [Fact]
+    public async Task When_a_transfer_completes_Should_leave_one_trace_of_the_call_with_spans_from_every_service_in_causal_order()
+    {
+        var call = await TransferAsync(
+            DomesticTarget,
+            target: Scenario.Write("uas_answers.xml", Values()),
+            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
+            callerScenario: "caller_transferred.xml");
+        var callId = (await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200))).GetProperty("id").GetGuid().ToString();
+
+        string[] services = ["signaling", "transfer", "policy", "callhistory"];
+        var trace = await WaitForTraceAsync(callId, services);
+
+        var elsewhere = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId && s.TraceId != trace[0].TraceId);
+        Assert.True(!elsewhere.Any(), "Spans of the call outside its trace: " + string.Join(", ", elsewhere.Select(s => $"{s.Service} '{s.Name}'")));
+        var root = Assert.Single(trace, s => s.ParentSpanId is null);
+        Assert.Equal(("signaling", "sip INVITE"), (root.Service, root.Name));
+        var byId = trace.ToDictionary(s => s.SpanId);
+        foreach (var span in trace.Where(s => s.ParentSpanId is not null))
+        {
+            Assert.True(byId.TryGetValue(span.ParentSpanId!, out var parent), $"{span.Service} '{span.Name}' has a parent outside the trace");
+            Assert.True(parent.StartUnixNano <= span.StartUnixNano, $"{span.Service} '{span.Name}' started before its parent '{parent.Name}'");
+        }
+
+        Assert.Contains(trace, s => s.Service == "policy" && s.Name == "policy check-transfer");
+        Assert.Contains(trace, s => s.Service == "policy" && s.Name == "funds reserve");
+        Assert.Contains(trace, s => s.Service == "transfer" && s.Name.StartsWith("saga ", StringComparison.Ordinal));
+        Assert.Contains(trace, s => s.Service == "signaling" && s.Name == "sip REFER");
+    }
+
+    /// <summary>The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it.</summary>
+    private async Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        List<ReceivedSpan> trace = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var spans = trunk.Traces.Spans;
+            var traceId = spans.FirstOrDefault(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)?.TraceId;
+            trace = [.. spans.Where(s => s.TraceId == traceId)];
+            if (traceId is not null && services.All(service => trace.Any(s => s.Service == service)))
+            {
+                return trace;
+            }
+
+            await Task.Delay(250);
+        }
+
+        var ofCall = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)
+            .GroupBy(s => s.TraceId).Select(g => $"trace {g.Key}: {string.Join(", ", g.Select(s => $"{s.Service} '{s.Name}'"))}");
+        throw new TimeoutException(
+            $"The call's trace never had spans from {string.Join(", ", services)}; the call's spans by trace: {string.Join(" | ", ofCall)}");
+    }
+
+    [Fact]
     public async Task When_an_international_target_has_no_geo_permission_Should_answer_the_REFER_403()
     {
         await TransferAsync(BritishTarget, target: null, endpointNotifies: string.Empty, callerScenario: "caller_hangs_up.xml", referCode: "403");
@@ -92,7 +146,8 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     /// Creates an account (with <paramref name="balance"/>), a trunk with a fresh DID to the SIPp endpoint, and
     /// places one call that the endpoint transfers to <paramref name="targetNumber"/>; every SIPp peer must pass. A
     /// caller that stays with the endpoint hangs up after 8 s: long enough for the endpoint's last NOTIFY on a loaded
-    /// machine, since SIPp cannot wait for another peer's message; a bridged caller hangs up soon after the bridge.
+    /// machine, since SIPp cannot wait for another peer's message; a bridged caller 3 s after the bridge, after the
+    /// endpoint's NOTIFY 200 and BYE.
     /// </summary>
     private async Task<PlacedCall> TransferAsync(string targetNumber, string? target, string endpointNotifies, string callerScenario,
         string referCode = "202", decimal balance = 100m, string? allowCountry = null, int ringTimeoutSeconds = 10)
@@ -114,7 +169,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         var did = PolicyAdmin.NewDid();
         await PolicyAdmin.CreateTrunkAsync(policy, accountId, domain, did, endpoint.Uri, targetUas?.Uri ?? "sip:127.0.0.1:9", ringTimeoutSeconds);
 
-        await using var caller = Sipp.Client(Scenario.Write(callerScenario, Values(("HOLD_MS", callerScenario == "caller_hangs_up.xml" ? "8000" : "500"))),
+        await using var caller = Sipp.Client(Scenario.Write(callerScenario, Values(("HOLD_MS", callerScenario == "caller_hangs_up.xml" ? "8000" : "3000"))),
             trunk.SipPort, did);
 
         await caller.AssertPassedAsync("caller", trunk.Logs);
