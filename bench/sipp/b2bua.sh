@@ -3,7 +3,7 @@
 # published to a real RabbitMQ and the trunk looked up from the real Policy, against Kamailio (tm, sl, rr; t_relay)
 # as a stateful proxy between the same SIPp peers in the same run. Steps up the offered calls/s for each (DURATION s
 # per step, 0 failed calls to pass) and records the highest rate passed, the INVITE-in -> INVITE-out latency p50/p99
-# (from a tshark capture of the INVITEs on loopback, paired by the caller number SIPp puts in From), process CPU and
+# (from a dumpcap capture of the INVITEs on loopback read by invite_latency.py, paired by the caller number SIPp puts in From), process CPU and
 # the load average. Writes bench/results/b2bua.md.
 # Usage: [SKIP_BUILD=1] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
@@ -48,14 +48,16 @@ bus_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$vho
 
 start_host() { # service http-port settings...
   local service=$1 port=$2; shift 2
-  (cd "services/$service/bin/Release/net10.0" && exec env "${bus_env[@]}" Urls="http://127.0.0.1:$port" "$@" dotnet "Trunk.$service.dll") \
-    >"$work/$service.log" 2>&1 &
+  # A copy of the build output: a build during the run (the tree is shared) must not replace a running host's files.
+  cp -r "services/$service/bin/Release/net10.0" "$work/$service"
+  (cd "$work/$service" && exec env "${bus_env[@]}" Urls="http://127.0.0.1:$port" "$@" dotnet "Trunk.$service.dll") \
+    >"$work/$service-host.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do
     curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.5
   done
-  echo "$service did not become ready:"; tail -20 "$work/$service.log"; exit 1
+  echo "$service did not become ready:"; tail -20 "$work/$service-host.log"; exit 1
 }
 
 start_host Policy $policy_http Policy__SeedDemoData=false
@@ -110,9 +112,9 @@ hz=$(getconf CLK_TCK)
 run() {
   local name=$1 port=$2 rate=$3 pid=$4 calls=$(( $3 * duration ))
   local cap="$work/$name-$rate.cap"
-  tshark -i lo -f "udp and udp[8:4] = 0x494e5649" -l -T fields -e frame.time_epoch -e udp.dstport -e sip.from.user \
-    -d udp.port==$port,sip -d udp.port==$uas_port,sip >"$cap" 2>"$work/tshark.err" &
-  local tshark=$!
+  # dumpcap keeps only INVITEs (kernel filter on the first payload bytes); invite_latency.py pairs them after the step.
+  dumpcap -q -P -i lo -f "udp and udp[8:4] = 0x494e5649" -w "$cap.pcap" 2>"$work/dumpcap.err" &
+  local dumper=$!
   sleep 2
   local load0 t0 c0 t1 c1
   load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
@@ -120,19 +122,16 @@ run() {
     -buff_size 8388608 -timeout $(( duration + 30 ))s -timeout_error -nostdin -default_behaviors all,-abortunexp \
     >"$work/$name-$rate.out" 2>&1 || true
   t1=$(date +%s.%N); c1=$(cpu_ticks "$pid")
-  sleep 1; kill -INT "$tshark" 2>/dev/null || true; wait "$tshark" 2>/dev/null || true
+  # The background job may be a subshell around dumpcap: stop both.
+  sleep 1; pkill -INT -P "$dumper" 2>/dev/null || true; kill -INT "$dumper" 2>/dev/null || true; wait "$dumper" 2>/dev/null || true
   local ok bad wall cps cpu lat
   ok=$(grep -E 'Successful call' "$work/$name-$rate.out" | tail -1 | awk -F'|' '{print $3}' | tr -d ' ')
   bad=$(grep -E 'Failed call' "$work/$name-$rate.out" | tail -1 | awk -F'|' '{print $3}' | tr -d ' ')
   wall=$(echo "$t1 - $t0 - $call_ms / 1000" | bc -l)
   cps=$(echo "${ok:-0} / $wall" | bc -l | xargs printf '%.0f')
   cpu=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l | xargs printf '%.2f')
-  lat=$(awk -v in_port="$port" -v out_port="$uas_port" '
-    $2 == in_port && !($3 in t_in) { t_in[$3] = $1 }
-    $2 == out_port && !($3 in t_out) { t_out[$3] = $1 }
-    END { for (k in t_out) if (k in t_in) printf "%.3f\n", (t_out[k] - t_in[k]) * 1000 }' "$cap" | sort -n |
-    awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a n/a 0"; exit }
-      i50 = int(NR * 0.50); if (i50 < 1) i50 = 1; i99 = int(NR * 0.99); if (i99 < 1) i99 = 1; print v[i50], v[i99], NR }')
+  lat=$(python3 "$here/invite_latency.py" "$cap.pcap" "$port" "$uas_port")
+  rm -f "$cap.pcap"
   echo "${ok:-0} ${bad:-?} $cps $cpu $lat $load0"
 }
 
@@ -155,7 +154,7 @@ for rate in $b2bua_rates; do
   read -r ok bad cps cpu p50 p99 pairs load <<<"$(run b2bua $sig_port "$rate" "$signaling_pid")"
   echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load"
   rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $load |"$'\n'
-  [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling.log"; break; }
+  [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling-host.log"; break; }
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
   best_b2bua=$rate; best_b2bua_lat="p50 $p50 ms, p99 $p99 ms"
 done
@@ -178,7 +177,7 @@ $best_kamailio calls/s; ratio B2BUA/Kamailio $ratio** (goals: ≥ 0.5, ≥ 300 c
 | relay | offered calls/s | successful | failed | completed calls/s | relay CPU (cores) | INVITE in→out p50 (ms) | p99 (ms) | load average (1 min) at start |
 |---|---|---|---|---|---|---|---|---|
 $rows
-Latency: tshark captured every INVITE on loopback (capture filter on the first payload bytes); the INVITE into the
+Latency: dumpcap captured every INVITE on loopback (capture filter on the first payload bytes); the INVITE into the
 relay and the INVITE it sent to the endpoint are paired by the caller number (From user, one per call), first copy
 only. CPU is the relay process's user+system time over the step (/proc/PID/stat). The load average shows how busy the
 shared machine was; figures taken under a high load are floors.

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""INVITE in -> INVITE out latency from a loopback capture of INVITEs (pcap, Ethernet/IPv4/UDP as Linux writes lo).
+
+Usage: invite_latency.py CAPTURE.pcap IN_PORT OUT_PORT. Pairs the first INVITE to IN_PORT with the first INVITE to
+OUT_PORT that carries the same From user (the caller number) and prints "p50_ms p99_ms pairs".
+"""
+import re
+import struct
+import sys
+
+FROM_USER = re.compile(rb"\r\n(?:From|f):[^\r\n]*?sip:([^@;>\r\n]+)@", re.IGNORECASE)
+
+
+def invites(path):
+    with open(path, "rb") as f:
+        header = f.read(24)
+        magic = struct.unpack("<I", header[:4])[0]
+        scale = 1e-9 if magic == 0xA1B23C4D else 1e-6
+        while True:
+            record = f.read(16)
+            if len(record) < 16:
+                return
+            seconds, fraction, captured, _ = struct.unpack("<IIII", record)
+            frame = f.read(captured)
+            ihl = (frame[14] & 0x0F) * 4
+            udp = 14 + ihl
+            port = struct.unpack(">H", frame[udp + 2:udp + 4])[0]
+            match = FROM_USER.search(frame, udp + 8)
+            if match:
+                yield seconds + fraction * scale, port, match.group(1)
+
+
+def main():
+    path, in_port, out_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    first_in, first_out = {}, {}
+    for at, port, user in invites(path):
+        if port == in_port:
+            first_in.setdefault(user, at)
+        elif port == out_port:
+            first_out.setdefault(user, at)
+    delays = sorted((first_out[u] - first_in[u]) * 1000 for u in first_out if u in first_in)
+    if not delays:
+        print("n/a n/a 0")
+        return
+    pick = lambda q: delays[max(0, int(len(delays) * q) - 1)]
+    print(f"{pick(0.50):.3f} {pick(0.99):.3f} {len(delays)}")
+
+
+if __name__ == "__main__":
+    main()
