@@ -30,18 +30,8 @@ public static class SignalingExtensions
         services.AddValidatedSettings<TransferSettings, TransferSettingsValidator>().Bind(builder.Configuration.GetSection(TransferSettings.Section));
 
         var queue = InstanceQueue(services);
-        var lookupAddress = builder.Configuration[$"{SipSettings.Section}:{nameof(SipSettings.TrunkLookupAddress)}"];
         builder.AddTrunkBus(bus =>
         {
-            if (Uri.TryCreate(lookupAddress, UriKind.Absolute, out var policy))
-            {
-                bus.AddRequestClient<Contracts.Policy.GetTrunkByDid>(policy);
-            }
-            else
-            {
-                bus.AddRequestClient<Contracts.Policy.GetTrunkByDid>();
-            }
-
             bus.AddConsumer<CallCommandConsumer>().Endpoint(e => Configure(e, queue));
             bus.AddConsumer<TrunkChangedConsumer>().Endpoint(e => Configure(e, queue));
         });

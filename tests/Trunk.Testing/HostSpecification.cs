@@ -50,6 +50,17 @@ public abstract class HostSpecification(string service)
         Assert.True(stopping < StopLimit, $"{Service} took {stopping} to stop");
     }
 
+    /// <summary>Development validates the container (scoped services held by singletons): scripts/start-trunk runs it.</summary>
+    [Fact]
+    public async Task When_started_in_Development_as_scripts_start_trunk_does_Should_report_ready()
+    {
+        await using var host = StartHost(("ASPNETCORE_ENVIRONMENT", "Development"));
+
+        // A host that stops at start (its container refused) fails the wait with its output.
+        var report = await host.WaitForReadinessAsync(r => r.Status == "Healthy", StartTimeout);
+        Assert.Equal("Healthy", report.Status);
+    }
+
     [Fact]
     public async Task When_the_RabbitMQ_password_is_wrong_Should_report_not_ready_naming_rabbitmq()
     {

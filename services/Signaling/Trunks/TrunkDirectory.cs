@@ -13,11 +13,19 @@ namespace Trunk.Signaling.Trunks;
 /// to a DID not yet cached share one request (a burst of 50 calls/s otherwise sent 50 requests and starved the pool).
 /// </summary>
 internal sealed partial class TrunkDirectory(
-    IRequestClient<GetTrunkByDid> client,
+    IBus bus,
     IOptions<SipSettings> settings,
     TimeProvider time,
     ILogger<TrunkDirectory> logger)
 {
+    /// <summary>
+    /// The directory lives as long as the host, so it holds its own client (a registered request client is scoped and
+    /// cannot be held by a singleton): to <c>Sip:TrunkLookupAddress</c> when set, else published to whichever Policy consumes it.
+    /// </summary>
+    private readonly IRequestClient<GetTrunkByDid> _client = Uri.TryCreate(settings.Value.TrunkLookupAddress, UriKind.Absolute, out var address)
+        ? bus.CreateRequestClient<GetTrunkByDid>(address)
+        : bus.CreateRequestClient<GetTrunkByDid>();
+
     public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, TrunkSettings> _byDid = new(StringComparer.Ordinal);
@@ -56,7 +64,7 @@ internal sealed partial class TrunkDirectory(
 
         try
         {
-            var response = await client.GetResponse<TrunkFound, TrunkNotFound>(
+            var response = await _client.GetResponse<TrunkFound, TrunkNotFound>(
                 new GetTrunkByDid(callId, time.GetUtcNow(), did), timeout: RequestTimeout.After(ms: (int)settings.Value.TrunkLookupTimeout.TotalMilliseconds))
                 .ConfigureAwait(false);
             if (response.Is(out Response<TrunkFound>? found))
