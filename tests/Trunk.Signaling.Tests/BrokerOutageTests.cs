@@ -2,7 +2,8 @@ using System.Globalization;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Tests.Support;
 using Trunk.Testing;
-using static Trunk.Signaling.Tests.Support.EndToEnd;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
 
 namespace Trunk.Signaling.Tests;
 
@@ -27,7 +28,7 @@ public sealed class BrokerOutageTests(SignalingFixture fixture)
         await host.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(60));
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()), calls: 2);
-        _world.AddTrunk(did, [Uri(endpoint)]);
+        _world.AddTrunk(did, [endpoint.Uri]);
 
         // A first call while the broker is there: the trunk of the DID is cached.
         await CallAsync(sipPort, did, host);
@@ -39,7 +40,7 @@ public sealed class BrokerOutageTests(SignalingFixture fixture)
         Assert.Single(_world.CallsTo(did));
 
         broker.Restore();
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         var second = await WaitForSecondCallAsync(did);
         var ended = await second.WaitForAsync<CallEnded>(timeout: Reconnect);
         Assert.Equal("caller_hangup", ended.HangupCause);

@@ -1,7 +1,8 @@
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Tests.Support;
-using static Trunk.Signaling.Tests.Support.EndToEnd;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
 
 namespace Trunk.Signaling.Tests;
 
@@ -16,17 +17,17 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
-        _world.AddTrunk(did, [Uri(endpoint)]);
+        _world.AddTrunk(did, [endpoint.Uri]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values()), fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         var call = await _world.WaitForCallAsync(did);
         Assert.Equal(CallerNumber, call.Received.CallerNumber);
         var ended = await call.WaitForAsync<CallEnded>();
         Assert.Equal("caller_hangup", ended.HangupCause);
-        Assert.Equal(Uri(endpoint), (await call.WaitForAsync<EndpointDialled>()).TerminationUri);
+        Assert.Equal(endpoint.Uri, (await call.WaitForAsync<EndpointDialled>()).TerminationUri);
         await call.WaitForAsync<CallAnswered>();
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Caller && l.HungUpBy == LegSide.Caller);
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Endpoint);
@@ -42,13 +43,13 @@ public sealed class InboundCallTests(SignalingFixture fixture)
         var advertised = $@"127\.0\.0\.2:{fixture.SipPort}";
         await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml",
             Values(("INVITE_REGEX", $@"Via: SIP/2\.0/UDP {advertised};branch=.*Contact: .sip:trunk@{advertised}>"))));
-        _world.AddTrunk(did, [Uri(endpoint)]);
+        _world.AddTrunk(did, [endpoint.Uri]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("ANSWER_REGEX", $"Contact: .sip:trunk@{advertised}>"))),
             fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         Assert.DoesNotContain("0.0.0.0:", string.Concat((await (await _world.WaitForCallAsync(did)).WaitForAsync<SipMessagesTraced>())
             .Messages.Where(m => m.Direction == SipDirection.Sent).Select(m => m.Raw)), StringComparison.Ordinal);
     }
@@ -59,13 +60,13 @@ public sealed class InboundCallTests(SignalingFixture fixture)
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml",
             Values(("INVITE_REGEX", $@"Via: SIP/2\.0/TCP [^;]*;branch=.*Contact: .sip:trunk@127\.0\.0\.2:{fixture.SipPort};transport=tcp>"))), transport: Sipp.Tcp);
-        _world.AddTrunk(did, [Uri(endpoint) + ";transport=tcp"]);
+        _world.AddTrunk(did, [endpoint.Uri + ";transport=tcp"]);
 
         await using var caller = Sipp.ClientOver(Sipp.Tcp, Scenario.Write("caller_hangs_up.xml", Values(("ANSWER_REGEX", "Contact: .sip:trunk@[^>]*;transport=tcp>"))),
             fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         var traced = await (await _world.WaitForCallAsync(did)).WaitForAsync<SipMessagesTraced>();
         Assert.All(traced.Messages, m => Assert.Equal("TCP", m.Transport));
     }
@@ -75,12 +76,12 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_reinvited.xml", Values()));
-        _world.AddTrunk(did, [Uri(endpoint)]);
+        _world.AddTrunk(did, [endpoint.Uri]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_reinvites.xml", Values()), fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         Assert.Equal("caller_hangup", (await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>()).HangupCause);
     }
 
@@ -89,12 +90,12 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_hangs_up.xml", Values()));
-        _world.AddTrunk(did, [Uri(endpoint)]);
+        _world.AddTrunk(did, [endpoint.Uri]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_waits_for_bye.xml", Values()), fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         var ended = await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>();
         Assert.Equal("endpoint_hangup", ended.HangupCause);
     }
@@ -104,12 +105,12 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_rings_until_cancel.xml", Values()));
-        _world.AddTrunk(did, [Uri(endpoint)]);
+        _world.AddTrunk(did, [endpoint.Uri]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_cancels.xml", Values()), fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         var ended = await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>();
         Assert.Equal("caller_cancelled", ended.HangupCause);
     }
@@ -120,17 +121,17 @@ public sealed class InboundCallTests(SignalingFixture fixture)
         var did = TrunkWorld.NewDid();
         await using var primary = Sipp.Server(Scenario.Write("uas_fails.xml", Values(("CODE", "503"), ("REASON", "Service Unavailable"))));
         await using var fallback = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
-        _world.AddTrunk(did, [Uri(primary), Uri(fallback)]);
+        _world.AddTrunk(did, [primary.Uri, fallback.Uri]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values()), fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await primary.AssertPassedAsync("primary endpoint", fixture);
-        await fallback.AssertPassedAsync("fallback endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await primary.AssertPassedAsync("primary endpoint", fixture.Diagnostics);
+        await fallback.AssertPassedAsync("fallback endpoint", fixture.Diagnostics);
         var call = await _world.WaitForCallAsync(did);
         await call.WaitForAsync<CallEnded>();
         Assert.Equal([1, 2], call.All<EndpointDialled>().Select(d => d.Attempt));
-        Assert.Equal(Uri(fallback), (await call.WaitForAsync<CallAnswered>()).TerminationUri);
+        Assert.Equal(fallback.Uri, (await call.WaitForAsync<CallAnswered>()).TerminationUri);
     }
 
     [Fact]
@@ -138,12 +139,12 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_fails.xml", Values(("CODE", "486"), ("REASON", "Busy Here"))));
-        _world.AddTrunk(did, [Uri(endpoint), "sip:127.0.0.1:9"]);
+        _world.AddTrunk(did, [endpoint.Uri, "sip:127.0.0.1:9"]);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_rejected.xml", Values(("CODE", "486"))), fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         var call = await _world.WaitForCallAsync(did);
         Assert.Equal("endpoint_rejected", (await call.WaitForAsync<CallEnded>()).HangupCause);
         Assert.Single(call.All<EndpointDialled>());
@@ -154,7 +155,7 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         await using var caller = Sipp.Client(Scenario.Write("caller_rejected.xml", Values(("CODE", "404"))), fixture.SipPort, TrunkWorld.NewDid());
 
-        await caller.AssertPassedAsync("caller", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
     }
 
     [Fact]
@@ -162,14 +163,14 @@ public sealed class InboundCallTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_fails.xml", Values(("CODE", "486"), ("REASON", "Busy Here"))));
-        _world.AddTrunk(did, [Uri(endpoint)], callsPerSecond: 1);
+        _world.AddTrunk(did, [endpoint.Uri], callsPerSecond: 1);
         await Task.Delay(TimeSpan.FromMilliseconds(1050 - DateTimeOffset.UtcNow.Millisecond));
 
         // Two calls 100 ms apart in one second: one reaches the endpoint (486), the other gets 503 with Retry-After.
         await using var callers = Sipp.Client(Scenario.Write("caller_limited.xml", Values()), fixture.SipPort, did, 2, "-r", "10");
 
-        await callers.AssertPassedAsync("callers", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await callers.AssertPassedAsync("callers", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         Assert.Single(_world.CallsTo(did));
         Assert.Contains("is over its calls-per-second limit", fixture.Host.Output, StringComparison.Ordinal);
     }

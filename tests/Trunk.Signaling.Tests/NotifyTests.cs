@@ -2,7 +2,8 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Contracts.Transfers;
 using Trunk.Signaling.Tests.Support;
-using static Trunk.Signaling.Tests.Support.EndToEnd;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
 
 namespace Trunk.Signaling.Tests;
 
@@ -162,17 +163,17 @@ public sealed class NotifyTests(SignalingFixture fixture)
 
         await using var endpoint = Sipp.Server(Scenario.Write("uas_refers.xml", endpointValues));
         await using var targetUas = target is null ? null : Sipp.Server(target);
-        var gateway = targetUas is null ? "sip:127.0.0.1:9" : Uri(targetUas);
-        _world.AddTrunk(did, [Uri(endpoint)], gateway, script: script ?? TransferScript.Accept);
+        var gateway = targetUas is null ? "sip:127.0.0.1:9" : targetUas.Uri;
+        _world.AddTrunk(did, [endpoint.Uri], gateway, script: script ?? TransferScript.Accept);
 
         await using var caller = Sipp.Client(Scenario.Write(callerScenario, Values(("HOLD_MS", holdMs.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         if (targetUas is not null)
         {
-            await targetUas.AssertPassedAsync("target", fixture);
+            await targetUas.AssertPassedAsync("target", fixture.Diagnostics);
         }
 
         return await _world.WaitForCallAsync(did);

@@ -1,5 +1,6 @@
 using Trunk.Signaling.Tests.Support;
-using static Trunk.Signaling.Tests.Support.EndToEnd;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
 
 namespace Trunk.Signaling.Tests;
 
@@ -20,6 +21,6 @@ public sealed class OutOfDialogTests(SignalingFixture fixture)
             ("EXTRA_HEADERS", method == "REFER" ? "      Refer-To: <sip:+4930999@" + TrunkWorld.Domain + ">" : string.Empty));
         await using var probe = Sipp.Client(Scenario.Write("request_out_of_dialog.xml", values), fixture.SipPort, TrunkWorld.NewDid());
 
-        await probe.AssertPassedAsync($"{method} probe", fixture);
+        await probe.AssertPassedAsync($"{method} probe", fixture.Diagnostics);
     }
 }

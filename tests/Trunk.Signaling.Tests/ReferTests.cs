@@ -1,6 +1,7 @@
 using Trunk.Contracts.Transfers;
 using Trunk.Signaling.Tests.Support;
-using static Trunk.Signaling.Tests.Support.EndToEnd;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
 
 namespace Trunk.Signaling.Tests;
 
@@ -107,13 +108,13 @@ public sealed class ReferTests(SignalingFixture fixture)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_refers.xml", endpointValues));
-        _world.AddTrunk(did, [Uri(endpoint)], script: script, domain: domain);
+        _world.AddTrunk(did, [endpoint.Uri], script: script, domain: domain);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("HOLD_MS", holdMs.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             fixture.SipPort, did);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await endpoint.AssertPassedAsync("endpoint", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
         return await _world.WaitForCallAsync(did);
     }
 }

@@ -2,7 +2,8 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Contracts.Transfers;
 using Trunk.Signaling.Tests.Support;
-using static Trunk.Signaling.Tests.Support.EndToEnd;
+using Trunk.Testing.Sip;
+using static Trunk.Testing.Sip.TransferScenarios;
 
 namespace Trunk.Signaling.Tests;
 
@@ -23,14 +24,14 @@ public sealed class SoftphoneTests(SignalingFixture fixture)
         await using var phone = Baresip.Start();
         await phone.ConnectAsync(Wait);
         await using var target = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
-        _world.AddTrunk(did, [phone.Uri], Uri(target));
+        _world.AddTrunk(did, [phone.Uri], target.Uri);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_transferred.xml", Values(("HOLD_MS", "1000"))), fixture.SipPort, did);
         await phone.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         await phone.CommandAsync("transfer", $"sip:+4930111222@{TrunkWorld.Domain}", Wait);
 
-        await caller.AssertPassedAsync("caller", fixture);
-        await target.AssertPassedAsync("target", fixture);
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        await target.AssertPassedAsync("target", fixture.Diagnostics);
         await phone.WaitForEventAsync("CALL_CLOSED", Wait);
         var call = await _world.WaitForCallAsync(did);
         Assert.Equal("+4930111222", (await call.WaitForAsync<ReferReceived>()).TargetNumber);

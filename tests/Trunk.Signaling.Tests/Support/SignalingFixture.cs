@@ -92,6 +92,9 @@ public sealed class SignalingFixture : IAsyncLifetime
         ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
     };
 
+    /// <summary>For a failure message: the end of the Signaling host's log.</summary>
+    public string Diagnostics() => "--- Signaling ---\n" + Trunk.Testing.Sip.Sipp.Tail(Host.Output);
+
     public async Task DisposeAsync()
     {
         if (Host is not null)

@@ -26,13 +26,24 @@ public sealed class Sipp : IAsyncDisposable
     /// <summary>The UAS's address as a SIP URI, e.g. a trunk's termination URI or carrier gateway.</summary>
     public string Uri => $"sip:127.0.0.1:{Port}";
 
-    /// <summary>A UAS waiting on a free loopback port for <paramref name="calls"/> calls.</summary>
-    public static Sipp Server(string scenarioFile, int calls = 1) => Start(scenarioFile, FreePort.UdpAndTcp(), ["-m", calls.ToString(CultureInfo.InvariantCulture)]);
+    /// <summary>UDP, one socket (SIPp's <c>-t u1</c>).</summary>
+    public const string Udp = "u1";
 
-    /// <summary>A UAC calling <paramref name="service"/> (the Request-URI user, e.g. a DID) at the trunk.</summary>
+    /// <summary>TCP, one connection (SIPp's <c>-t t1</c>).</summary>
+    public const string Tcp = "t1";
+
+    /// <summary>A UAS waiting on a free loopback port for <paramref name="calls"/> calls.</summary>
+    public static Sipp Server(string scenarioFile, int calls = 1, string transport = Udp) =>
+        Start(scenarioFile, FreePort.UdpAndTcp(), ["-m", calls.ToString(CultureInfo.InvariantCulture), "-t", transport]);
+
+    /// <summary>A UAC calling <paramref name="service"/> (the Request-URI user, e.g. a DID) at the trunk over UDP.</summary>
     public static Sipp Client(string scenarioFile, int trunkPort, string service, int calls = 1, params string[] extra) =>
+        ClientOver(Udp, scenarioFile, trunkPort, service, calls, extra);
+
+    /// <summary>A UAC calling <paramref name="service"/> at the trunk over <paramref name="transport"/>.</summary>
+    public static Sipp ClientOver(string transport, string scenarioFile, int trunkPort, string service, int calls = 1, params string[] extra) =>
         Start(scenarioFile, FreePort.UdpAndTcp(),
-            ["-s", service, $"127.0.0.1:{trunkPort}", "-m", calls.ToString(CultureInfo.InvariantCulture), .. extra]);
+            ["-s", service, $"127.0.0.1:{trunkPort}", "-m", calls.ToString(CultureInfo.InvariantCulture), "-t", transport, .. extra]);
 
     private static Sipp Start(string scenarioFile, int port, string[] arguments)
     {
@@ -44,7 +55,7 @@ public sealed class Sipp : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in arguments.Concat(["-sf", scenarioFile, "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture),
-                     "-t", "u1", "-timeout", "20s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", errors]))
+                     "-timeout", "20s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", errors]))
         {
             start.ArgumentList.Add(argument);
         }

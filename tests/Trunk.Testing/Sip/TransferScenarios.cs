@@ -11,6 +11,9 @@ public static class TransferScenarios
     /// <summary>The caller's number: a German number, so that the target can tell it from the trunk's own.</summary>
     public const string CallerNumber = "+4989123456";
 
+    /// <summary>A caller-ID regular expression that matches any caller.</summary>
+    public const string AnyCaller = ".*";
+
     /// <summary>The caller's number as a regular expression, <c>+</c> escaped.</summary>
     public const string CallerRegex = @"sip:\+4989123456@";
 
