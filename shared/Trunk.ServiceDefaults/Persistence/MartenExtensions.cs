@@ -51,6 +51,7 @@ public static class MartenExtensions
             return store;
         }).UseLightweightSessions().AddAsyncDaemon(asyncDaemon);
 
+        builder.Services.AddSingleton<MartenWarmUp>();
         builder.Services.AddHostedService<MartenSchemaInitializer>();
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>(HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);

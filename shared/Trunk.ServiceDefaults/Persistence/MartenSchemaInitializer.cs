@@ -13,19 +13,26 @@ namespace Trunk.ServiceDefaults.Persistence;
 /// <summary>
 /// Creates or updates the service's schema when <c>Postgres:ApplySchemaOnStart</c> is on (the default in
 /// Development). It runs in the background and retries, so a database that is late or down keeps the host
-/// alive and not ready, instead of crashing it.
+/// alive and not ready, instead of crashing it. Then it warms Marten up (<see cref="MartenWarmUp"/>).
 /// </summary>
 internal sealed partial class MartenSchemaInitializer(
     IDocumentStore store,
+    MartenWarmUp warmUp,
     IOptions<PostgresSettings> settings,
     ILogger<MartenSchemaInitializer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!settings.Value.ApplySchemaOnStart)
+        if (settings.Value.ApplySchemaOnStart)
         {
-            return;
+            await ApplySchemaAsync(stoppingToken).ConfigureAwait(false);
         }
+
+        await warmUp.RunAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplySchemaAsync(CancellationToken stoppingToken)
+    {
 
         var pipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions

@@ -63,7 +63,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         Assert.Contains(trace, s => s.Service == "signaling" && s.Name == "sip REFER");
     }
 
-    /// <summary>The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it.</summary>
+    /// <summary>The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it and every parent is in.</summary>
     private async Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
@@ -73,7 +73,10 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             var spans = trunk.Traces.Spans;
             var traceId = spans.FirstOrDefault(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)?.TraceId;
             trace = [.. spans.Where(s => s.TraceId == traceId)];
-            if (traceId is not null && services.All(service => trace.Any(s => s.Service == service)))
+            // Spans are exported as they end, a parent after its children: the trace is whole when every parent is in.
+            var spanIds = trace.Select(s => s.SpanId).ToHashSet();
+            if (traceId is not null && services.All(service => trace.Any(s => s.Service == service))
+                && trace.All(s => s.ParentSpanId is null || spanIds.Contains(s.ParentSpanId)))
             {
                 return trace;
             }
@@ -84,7 +87,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         var ofCall = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)
             .GroupBy(s => s.TraceId).Select(g => $"trace {g.Key}: {string.Join(", ", g.Select(s => $"{s.Service} '{s.Name}'"))}");
         throw new TimeoutException(
-            $"The call's trace never had spans from {string.Join(", ", services)}; the call's spans by trace: {string.Join(" | ", ofCall)}");
+            $"The call's trace never had spans from {string.Join(", ", services)} with every parent; the call's spans by trace: {string.Join(" | ", ofCall)}");
     }
 
     [Fact]
