@@ -32,7 +32,13 @@ public sealed partial class ChargeCallConsumer(
         var at = time.GetUtcNow();
         var charged = new Messages.CallCharged(request.CallId, at, identity.InstanceId, request.TransferId, request.AccountId, decision.Charged);
         LogCharged(request.CallId, request.TransferId, decision.Charged, decision.Released);
-        await context.RespondAsync(charged).ConfigureAwait(false);
+        // The saga publishes ChargeCall (no one waits); an operator's request gets its answer. A response without a
+        // response address would be published: CallCharged twice in the call's history.
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(charged).ConfigureAwait(false);
+        }
+
         if (decision.Events.Count == 0)
         {
             return;

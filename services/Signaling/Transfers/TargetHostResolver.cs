@@ -65,7 +65,7 @@ internal sealed partial class TargetHostResolver(IOptions<TransferSettings> sett
     private static bool? SpecialUse(string host)
     {
         var name = host.TrimEnd('.');
-        if (name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Trunk.Testing.Sip;
 using static Trunk.Testing.Sip.TransferScenarios;
 
@@ -20,27 +21,35 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     [Fact]
     public async Task When_a_domestic_transfer_is_answered_Should_bridge_with_the_callers_number_at_the_target_and_keep_it_in_history()
     {
-        var call = await TransferAsync(
-            DomesticTarget,
-            target: Scenario.Write("uas_answers.xml", Values()),
-            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
-            callerScenario: "caller_transferred.xml");
+        var call = await AnsweredTransferAsync(DomesticTarget);
 
         var summary = await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
         Assert.Equal(CallerNumber, summary.GetProperty("callerNumber").GetString());
-        var trace = await trunk.CallHistory.Http.GetStringAsync(new Uri($"/calls/{summary.GetProperty("id").GetGuid()}/sip-trace", UriKind.Relative));
+        Assert.Equal("caller_hangup", summary.GetProperty("hangupCause").GetString());
+
+        // The call read back whole: its SIP trace, its events, and its page with the SIP ladder.
+        var history = trunk.CallHistory.Http;
+        var id = summary.GetProperty("id").GetGuid();
+        var trace = await history.GetStringAsync(new Uri($"/calls/{id}/sip-trace?format=text", UriKind.Relative));
         Assert.Contains("REFER sip:", trace, StringComparison.Ordinal);
         Assert.Contains("SIP/2.0 202 Accepted", trace, StringComparison.Ordinal);
+        // The money comes last: one charge of the call, the rest of the reservation released.
+        var events = await WaitForEventAsync(id, "funds_released");
+        Assert.Single(Regex.Matches(events, "\"type\":\"call_charged\""));
+        foreach (var type in new[] { "call_received", "refer_received", "transfer_accepted", "target_answered", "call_bridged", "transfer_completed", "call_ended" })
+        {
+            Assert.Contains($"\"type\":\"{type}\"", events, StringComparison.Ordinal);
+        }
+
+        var page = await history.GetStringAsync(new Uri($"/ui/calls/{id}", UriKind.Relative));
+        Assert.Contains("aria-label=\"SIP ladder diagram\"", page, StringComparison.Ordinal);
+        Assert.Contains("REFER", page, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task When_a_transfer_completes_Should_leave_one_trace_of_the_call_with_spans_from_every_service_in_causal_order()
     {
-        var call = await TransferAsync(
-            DomesticTarget,
-            target: Scenario.Write("uas_answers.xml", Values()),
-            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
-            callerScenario: "caller_transferred.xml");
+        var call = await AnsweredTransferAsync(DomesticTarget);
         var callId = (await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200))).GetProperty("id").GetGuid().ToString();
 
         string[] services = ["signaling", "transfer", "policy", "callhistory"];
@@ -99,12 +108,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     [Fact]
     public async Task When_the_account_may_call_the_targets_country_Should_complete_the_international_transfer()
     {
-        await TransferAsync(
-            BritishTarget,
-            target: Scenario.Write("uas_answers.xml", Values()),
-            endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
-            callerScenario: "caller_transferred.xml",
-            allowCountry: "GB");
+        await AnsweredTransferAsync(BritishTarget, allowCountry: "GB");
     }
 
     [Fact]
@@ -145,6 +149,14 @@ public sealed class WholeTransferTests(TrunkChain trunk)
 
     private sealed record PlacedCall(string Did, Guid AccountId);
 
+    /// <summary>A transfer the target answers: NOTIFY 100, 180, 200 at the endpoint, the caller bridged to the target.</summary>
+    private Task<PlacedCall> AnsweredTransferAsync(string targetNumber, string? allowCountry = null) => TransferAsync(
+        targetNumber,
+        target: Scenario.Write("uas_answers.xml", Values()),
+        endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
+        callerScenario: "caller_transferred.xml",
+        allowCountry: allowCountry);
+
     /// <summary>
     /// Creates an account (with <paramref name="balance"/>), a trunk with a fresh DID to the SIPp endpoint, and
     /// places one call that the endpoint transfers to <paramref name="targetNumber"/>; every SIPp peer must pass. A
@@ -183,6 +195,25 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         }
 
         return new PlacedCall(did, accountId);
+    }
+
+    /// <summary>The call's events (JSON) once one of type <paramref name="type"/> is stored.</summary>
+    private async Task<string> WaitForEventAsync(Guid callId, string type)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var events = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            events = await trunk.CallHistory.Http.GetStringAsync(new Uri($"/calls/{callId}/events", UriKind.Relative));
+            if (events.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal))
+            {
+                return events;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"No {type} event for call {callId}: {events}");
     }
 
     /// <summary>Polls CallHistory until the call to <paramref name="did"/> has a summary that <paramref name="until"/> accepts.</summary>
