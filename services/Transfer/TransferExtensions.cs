@@ -1,10 +1,8 @@
-using System.Reflection;
 using Marten;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Trunk.Contracts;
 using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Persistence;
@@ -19,9 +17,6 @@ namespace Trunk.Transfer;
 /// <summary>The Transfer service: the saga on the bus, its Marten documents, the outbox dispatcher and the scheduler.</summary>
 public static class TransferExtensions
 {
-    /// <summary>Calls whose saga messages are handled side by side (each call's own messages one after another).</summary>
-    private const int SagaPartitions = 16;
-
     /// <param name="builder">The host.</param>
     /// <param name="configureBus">More consumers on the same bus (tests add the Policy and Signaling they play).</param>
     public static IHostApplicationBuilder AddTransfer(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
@@ -36,7 +31,14 @@ public static class TransferExtensions
         builder.AddTrunkBus(bus =>
         {
             bus.AddSagaStateMachine<TransferStateMachine, TransferState>()
-                .Endpoint(e => e.Name = TransferActions.SagaQueue)
+                .Endpoint(e =>
+                {
+                    e.Name = TransferActions.SagaQueue;
+                    // One message at a time, in queue order: a target's 180 and 200 arrive back to back, and handled
+                    // side by side (even partitioned by call, as delivery tasks race to the partition) the 200 could
+                    // win and the NOTIFY 180 was lost. Sharding the queue by call id is the way to scale (issue 5).
+                    e.ConcurrentMessageLimit = 1;
+                })
                 .Repository(r =>
                 {
                     r.RegisterSagaRepository<TransferState, IDocumentSession, SagaConsumeContextFactory<IDocumentSession, TransferState>,
@@ -44,15 +46,6 @@ public static class TransferExtensions
                     r.RegisterQuerySagaRepository<TransferState, MartenSagaRepositoryContextFactory<TransferState>>();
                     r.RegisterLoadSagaRepository<TransferState, MartenSagaRepositoryContextFactory<TransferState>>();
                 });
-            // One call's messages one at a time, in queue order: a target's 180 and 200 handled side by side would
-            // conflict on the saga's version, and the retry would apply the 180 after the 200 (no NOTIFY 180).
-            bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
-            {
-                if (name == TransferActions.SagaQueue)
-                {
-                    PartitionByCall(endpoint);
-                }
-            });
             configureBus?.Invoke(bus);
         });
 
@@ -68,22 +61,4 @@ public static class TransferExtensions
         builder.Services.AddHostedService<TimeoutScheduler>();
         return builder;
     }
-
-    /// <summary>Every message type the saga consumes (its <c>Event&lt;T&gt;</c> properties) goes through one partitioner keyed by call id.</summary>
-    private static void PartitionByCall(IReceiveEndpointConfigurator endpoint)
-    {
-        var partitioner = endpoint.CreatePartitioner(SagaPartitions);
-        var byCall = typeof(TransferExtensions).GetMethod(nameof(ByCall), BindingFlags.NonPublic | BindingFlags.Static)!;
-        foreach (var property in typeof(TransferStateMachine).GetProperties())
-        {
-            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Event<>))
-            {
-                byCall.MakeGenericMethod(property.PropertyType.GetGenericArguments()[0]).Invoke(null, [endpoint, partitioner]);
-            }
-        }
-    }
-
-    private static void ByCall<T>(IReceiveEndpointConfigurator endpoint, IPartitioner partitioner)
-        where T : class, ICallMessage =>
-        endpoint.UsePartitioner<T>(partitioner, c => c.Message.CallId);
 }

@@ -95,13 +95,14 @@ internal sealed partial class InDialogHandler(
             incoming.Body.IsEmpty ? null : incoming.Headers.GetFirst(SipHeaderNames.ContentType));
         var answer = await sip.SendAsync(call, peer.Side, outgoing, peer.NextHop()).ConfigureAwait(false);
         dialog.OnResponse(outgoing, answer);
+        // The answer goes to the originator before the peer gets its ACK: a peer that sends its next request (an
+        // UPDATE) as soon as it has the ACK would otherwise have it relayed ahead of the 200 it follows.
+        sip.Respond(call, side, request, answer.StatusCode, answer.ReasonPhrase, answer.Body,
+            answer.Body.IsEmpty ? null : answer.Headers.GetFirst(SipHeaderNames.ContentType));
         if (outgoing.Method == SipMethod.Invite && answer.IsSuccess)
         {
             await sip.SendAckAsync(call, peer.Side, dialog.CreateAck(outgoing.CSeq!.Number), peer.NextHop()).ConfigureAwait(false);
         }
-
-        sip.Respond(call, side, request, answer.StatusCode, answer.ReasonPhrase, answer.Body,
-            answer.Body.IsEmpty ? null : answer.Headers.GetFirst(SipHeaderNames.ContentType));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId}: {Method} (SIP Call-ID {SipCallId}, CSeq {CSeq}) from the {Leg} leg")]
