@@ -26,16 +26,15 @@ public sealed class PagesTests(CallHistoryHost host, Chromium chromium) : IClass
         await page.GotoAsync($"/ui/calls?did={Uri.EscapeDataString(did)}");
         Assert.Equal(2, await page.Locator("#calls tbody tr").CountAsync());
         await page.SelectOptionAsync("select[name=outcome]", "busy");
-        await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForURLAsync("**outcome=busy**");
+        // Wait for the navigation from before the click, so that a fast page cannot load before the wait begins.
+        await Task.WhenAll(page.WaitForURLAsync("**outcome=busy**"), page.ClickAsync("form.filters button[type=submit]"));
 
         var rows = page.Locator("#calls tbody tr");
         Assert.Equal(1, await rows.CountAsync());
         Assert.Equal(busy.CallId.ToString(), await rows.GetAttributeAsync("data-call"));
         Assert.Equal("busy", await rows.Locator("td.cause").InnerTextAsync());
         await Chromium.ScreenshotAsync(page, "call-list");
-        await rows.Locator("a").ClickAsync();
-        await page.WaitForURLAsync($"**/ui/calls/{busy.CallId}");
+        await Task.WhenAll(page.WaitForURLAsync($"**/ui/calls/{busy.CallId}"), rows.Locator("a").ClickAsync());
         Assert.Contains("busy", await page.Locator("#summary").InnerTextAsync(), StringComparison.Ordinal);
     }
 
