@@ -158,17 +158,9 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         // transfer did not happen, so it must not happen (the endpoint may retry with a new REFER).
         During([AwaitingPolicy, Reserving, Dialling, Ringing],
             When(ReferRejected)
-                .Then(c =>
-                {
-                    actions.CancelPolicyDeadline(c.Saga);
-                    actions.CancelRingTimeout(c.Saga);
-                    if (c.Saga.CurrentState == Dialling.Name || c.Saga.CurrentState == Ringing.Name)
-                    {
-                        actions.CancelTarget(c.Saga, "The REFER was answered before the transfer's decision");
-                    }
-
-                    Fail(actions, logger, c.Saga, c.Message.SipCode, "REFER answered " + c.Message.SipCode + " by Signaling: " + c.Message.Reason);
-                })
+                .Then(c => Abandon(actions, logger, c.Saga, c.Message.SipCode,
+                    "REFER answered " + c.Message.SipCode + " by Signaling: " + c.Message.Reason,
+                    "The REFER was answered before the transfer's decision"))
                 .TransitionTo(Failed));
 
         During(Completed,
@@ -257,20 +249,24 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         transfer.ReferredAt = refer.At;
     }
 
-    private void CallerGone(TransferActions actions, ILogger logger, TransferState transfer)
+    private void CallerGone(TransferActions actions, ILogger logger, TransferState transfer) =>
+        Abandon(actions, logger, transfer, 487, "The caller hung up", "The caller hung up");
+
+    /// <summary>Stops a transfer under way: its timeouts cancelled, the target cancelled or hung up, the transfer failed.</summary>
+    private void Abandon(TransferActions actions, ILogger logger, TransferState transfer, int sipCode, string reason, string targetReason)
     {
         actions.CancelPolicyDeadline(transfer);
         actions.CancelRingTimeout(transfer);
         if (transfer.CurrentState == Dialling.Name || transfer.CurrentState == Ringing.Name)
         {
-            actions.CancelTarget(transfer, "The caller hung up");
+            actions.CancelTarget(transfer, targetReason);
         }
         else if (transfer.CurrentState == Bridging.Name)
         {
-            actions.HangUp(transfer, LegSide.Target, "The caller hung up");
+            actions.HangUp(transfer, LegSide.Target, targetReason);
         }
 
-        Fail(actions, logger, transfer, 487, "The caller hung up");
+        Fail(actions, logger, transfer, sipCode, reason);
     }
 
     private static void Fail(TransferActions actions, ILogger logger, TransferState transfer, int sipCode, string reason)

@@ -99,7 +99,8 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
         {
             if (field == 1)
             {
-                service = Attributes(value).GetValueOrDefault("service.name", "");
+                service = Protobuf.Messages(value).Where(f => f.Field == 1).Select(f => KeyValue(f.Value))
+                    .FirstOrDefault(a => a.Key == "service.name").Text ?? "";
             }
             else if (field == 2)
             {
@@ -135,12 +136,8 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
                 case 4: parent = value.Length == 0 ? null : Convert.ToHexStringLower(value.Span); break;
                 case 5: name = Encoding.UTF8.GetString(value.Span); break;
                 case 7: start = number; break;
-                case 9:
-                    foreach (var (key, text) in Attributes([(9, value)], 9))
-                    {
-                        attributes[key] = text;
-                    }
-
+                case 9 when KeyValue(value) is { Key: { } key, Text: { } text }:
+                    attributes[key] = text;
                     break;
             }
         }
@@ -148,40 +145,22 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
         return new ReceivedSpan(service, traceId, spanId, parent, name, start, attributes);
     }
 
-    /// <summary>The string attributes of a message whose KeyValues are field <paramref name="field"/>.</summary>
-    private static Dictionary<string, string> Attributes(ReadOnlyMemory<byte> message, int field = 1) =>
-        Attributes(Protobuf.Messages(message), field);
-
-    /// <summary>KeyValue: key = 1, value = 2 (AnyValue: string_value = 1).</summary>
-    private static Dictionary<string, string> Attributes(IEnumerable<(int Field, ReadOnlyMemory<byte> Value)> fields, int field)
+    /// <summary>KeyValue: key = 1, value = 2 (AnyValue: string_value = 1); Text is null for other kinds of value.</summary>
+    private static (string? Key, string? Text) KeyValue(ReadOnlyMemory<byte> keyValue)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (number, keyValue) in fields)
+        string? key = null, text = null;
+        foreach (var (field, value) in Protobuf.Messages(keyValue))
         {
-            if (number != field)
+            if (field == 1)
             {
-                continue;
+                key = Encoding.UTF8.GetString(value.Span);
             }
-
-            string? key = null, text = null;
-            foreach (var (part, value) in Protobuf.Messages(keyValue))
+            else if (field == 2)
             {
-                if (part == 1)
-                {
-                    key = Encoding.UTF8.GetString(value.Span);
-                }
-                else if (part == 2)
-                {
-                    text = Protobuf.Messages(value).Where(v => v.Field == 1).Select(v => Encoding.UTF8.GetString(v.Value.Span)).FirstOrDefault();
-                }
-            }
-
-            if (key is not null && text is not null)
-            {
-                attributes[key] = text;
+                text = Protobuf.Messages(value).Where(v => v.Field == 1).Select(v => Encoding.UTF8.GetString(v.Value.Span)).FirstOrDefault();
             }
         }
 
-        return attributes;
+        return (key, text);
     }
 }

@@ -73,31 +73,22 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     }
 
     /// <summary>The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it and every parent is in.</summary>
-    private async Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        List<ReceivedSpan> trace = [];
-        while (DateTime.UtcNow < deadline)
+    private Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services) => EventuallyAsync(
+        () =>
         {
             var spans = trunk.Traces.Spans;
             var traceId = spans.FirstOrDefault(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)?.TraceId;
-            trace = [.. spans.Where(s => s.TraceId == traceId)];
-            // Spans are exported as they end, a parent after its children: the trace is whole when every parent is in.
-            var spanIds = trace.Select(s => s.SpanId).ToHashSet();
-            if (traceId is not null && services.All(service => trace.Any(s => s.Service == service))
-                && trace.All(s => s.ParentSpanId is null || spanIds.Contains(s.ParentSpanId)))
-            {
-                return trace;
-            }
-
-            await Task.Delay(250);
-        }
-
-        var ofCall = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)
-            .GroupBy(s => s.TraceId).Select(g => $"trace {g.Key}: {string.Join(", ", g.Select(s => $"{s.Service} '{s.Name}'"))}");
-        throw new TimeoutException(
-            $"The call's trace never had spans from {string.Join(", ", services)} with every parent; the call's spans by trace: {string.Join(" | ", ofCall)}");
-    }
+            return Task.FromResult<List<ReceivedSpan>>(traceId is null ? [] : [.. spans.Where(s => s.TraceId == traceId)]);
+        },
+        // Spans are exported as they end, a parent after its children: the trace is whole when every parent is in.
+        trace => services.All(service => trace.Any(s => s.Service == service))
+            && trace.All(s => s.ParentSpanId is null || trace.Any(p => p.SpanId == s.ParentSpanId)),
+        _ =>
+        {
+            var ofCall = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)
+                .GroupBy(s => s.TraceId).Select(g => $"trace {g.Key}: {string.Join(", ", g.Select(s => $"{s.Service} '{s.Name}'"))}");
+            return $"The call's trace never had spans from {string.Join(", ", services)} with every parent; the call's spans by trace: {string.Join(" | ", ofCall)}";
+        });
 
     [Fact]
     public async Task When_an_international_target_has_no_geo_permission_Should_answer_the_REFER_403()
@@ -198,46 +189,41 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     }
 
     /// <summary>The call's events (JSON) once one of type <paramref name="type"/> is stored.</summary>
-    private async Task<string> WaitForEventAsync(Guid callId, string type)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        var events = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            events = await trunk.CallHistory.Http.GetStringAsync(new Uri($"/calls/{callId}/events", UriKind.Relative));
-            if (events.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal))
-            {
-                return events;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"No {type} event for call {callId}: {events}");
-    }
+    private Task<string> WaitForEventAsync(Guid callId, string type) => EventuallyAsync(
+        () => trunk.CallHistory.Http.GetStringAsync(new Uri($"/calls/{callId}/events", UriKind.Relative)),
+        events => events.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal),
+        events => $"No {type} event for call {callId}: {events}");
 
     /// <summary>Polls CallHistory until the call to <paramref name="did"/> has a summary that <paramref name="until"/> accepts.</summary>
     private async Task<JsonElement> WaitForCallAsync(string did, Func<JsonElement, bool> until)
     {
+        var calls = await EventuallyAsync(
+            async () => (await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(new Uri(
+                    $"/calls?did={Uri.EscapeDataString(did)}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}",
+                    UriKind.Relative)))
+                .GetProperty("calls").EnumerateArray().ToList(),
+            calls => calls.Any(until),
+            calls => $"CallHistory never showed the expected call to {did}; last summary: {calls.LastOrDefault()}\n{trunk.Logs()}");
+        return calls.First(until);
+    }
+
+    /// <summary>Reads until <paramref name="done"/> accepts the reading (for up to 20 s); else fails with <paramref name="failure"/> of the last one.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, Func<T, string> failure)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
+        var reading = await read();
+        while (!done(reading))
         {
-            var page = await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(
-                new Uri($"/calls?did={Uri.EscapeDataString(did)}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}", UriKind.Relative));
-            foreach (var call in page.GetProperty("calls").EnumerateArray())
+            if (DateTime.UtcNow >= deadline)
             {
-                last = call;
-                if (until(call))
-                {
-                    return call;
-                }
+                throw new TimeoutException(failure(reading));
             }
 
             await Task.Delay(200);
+            reading = await read();
         }
 
-        throw new TimeoutException($"CallHistory never showed the expected call to {did}; last summary: {last}\n{trunk.Logs()}");
+        return reading;
     }
 
     private static IEnumerable<JsonElement> Transfers(JsonElement summary) => summary.GetProperty("transfers").EnumerateArray();
