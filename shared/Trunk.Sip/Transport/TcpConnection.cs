@@ -17,6 +17,7 @@ internal sealed class TcpConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private long _lastActivity;
+    private int _disposed;
 
     public TcpConnection(Socket socket, IPEndPoint local, int maxMessageSize, TimeProvider time)
     {
@@ -110,8 +111,14 @@ internal sealed class TcpConnection : IAsyncDisposable
 
     private void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetUtcNow().UtcTicks);
 
+    /// <summary>Idempotent: the read loop's end, the idle sweep and shutdown may all close the same connection.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -107,4 +107,20 @@ public sealed class TcpTransportTests
         Assert.Equal(1, stack.Transport.TcpConnections);
         Assert.Equal(1, server.Transport.TcpConnections);
     }
+
+    [Fact]
+    public async Task When_a_connection_is_closed_by_two_closers_at_once_Should_close_it_once_without_error()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new TcpClient();
+        await client.ConnectAsync((System.Net.IPEndPoint)listener.LocalEndpoint);
+        var accepted = await listener.AcceptSocketAsync();
+        var connection = new TcpConnection(accepted, (System.Net.IPEndPoint)listener.LocalEndpoint, 65536, TimeProvider.System);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () => await connection.DisposeAsync())));
+        await connection.DisposeAsync();
+
+        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[16]).AsTask().WaitAsync(Wait));
+    }
 }
