@@ -21,6 +21,9 @@ public static class BusExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedSettings<RabbitMqSettings, RabbitMqSettingsValidator>()
             .Bind(builder.Configuration.GetSection(RabbitMqSettings.Section));
+        builder.Services.AddValidatedSettings<RedeliverySettings, RedeliverySettingsValidator>()
+            .Bind(builder.Configuration.GetSection(RedeliverySettings.Section));
+        builder.Services.AddSingleton<DelayQueues>();
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -44,7 +47,7 @@ public static class BusExtensions
                     host.ConnectionName(context.GetRequiredService<ServiceIdentity>().InstanceId);
                 });
                 rabbit.PrefetchCount = settings.PrefetchCount;
-                MessageRetryDefaults.Apply(rabbit);
+                MessageRetryDefaults.Apply(rabbit, context.GetRequiredService<DelayQueues>());
                 rabbit.ConfigureEndpoints(context);
             });
         });

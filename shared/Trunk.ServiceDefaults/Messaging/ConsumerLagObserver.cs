@@ -6,7 +6,7 @@ namespace Trunk.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Bus consumer lag: how long each message waited between its sender's <c>SentTime</c> and the start of its first
-/// consumption attempt (retries are not lag). Growing lag means consumers fall behind their queue.
+/// consumption attempt (retries and redeliveries are not lag). Growing lag means consumers fall behind their queue.
 /// </summary>
 internal sealed class ConsumerLagObserver : IConsumeObserver
 {
@@ -22,7 +22,7 @@ internal sealed class ConsumerLagObserver : IConsumeObserver
     public Task PreConsume<T>(ConsumeContext<T> context)
         where T : class
     {
-        if (context.SentTime is { } sent && context.GetRetryAttempt() == 0)
+        if (context.SentTime is { } sent && context.GetRetryAttempt() == 0 && context.GetRedeliveryCount() == 0)
         {
             var lag = _time.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(sent, DateTimeKind.Utc);
             _lag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>("messaging.message_type", typeof(T).Name));
