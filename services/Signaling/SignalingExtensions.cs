@@ -7,6 +7,7 @@ using Trunk.ServiceDefaults.Messaging;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Commands;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Media;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Signaling.Telemetry;
@@ -28,6 +29,7 @@ public static class SignalingExtensions
         var services = builder.Services;
         services.AddValidatedSettings<SipSettings, SipSettingsValidator>().Bind(builder.Configuration.GetSection(SipSettings.Section));
         services.AddValidatedSettings<TransferSettings, TransferSettingsValidator>().Bind(builder.Configuration.GetSection(TransferSettings.Section));
+        services.AddValidatedSettings<MediaControlSettings, MediaControlSettingsValidator>().Bind(builder.Configuration.GetSection(MediaControlSettings.Section));
 
         var queue = InstanceQueue(services);
         builder.AddTrunkBus(bus =>
@@ -44,6 +46,7 @@ public static class SignalingExtensions
         services.AddSingleton<CallRegistry>();
         services.AddSingleton<SignalingTelemetry>();
         services.AddSingleton<LegActions>();
+        services.AddSingleton<MediaAnchor>();
         services.AddSingleton<EndpointInvites>();
         services.AddSingleton<CallTerminator>();
         services.AddSingleton<EndpointDialer>();

@@ -1,5 +1,6 @@
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Contracts.Policy;
 using Trunk.Signaling.Tests.Support;
 using Trunk.Testing.Sip;
 using static Trunk.Testing.Sip.TransferScenarios;
@@ -148,6 +149,23 @@ public sealed class InboundCallTests(SignalingFixture fixture)
         var call = await _world.WaitForCallAsync(did);
         Assert.Equal("endpoint_rejected", (await call.WaitForAsync<CallEnded>()).HangupCause);
         Assert.Single(call.All<EndpointDialled>());
+    }
+
+    [Fact]
+    public async Task When_the_trunks_media_is_anchored_and_Media_does_not_answer_Should_answer_503_with_Retry_After_and_dial_no_endpoint()
+    {
+        var did = TrunkWorld.NewDid();
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
+        _world.AddTrunk(did, [endpoint.Uri], media: MediaMode.Anchored);
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_rejected.xml", Values(("CODE", "503"), ("HEADER_REGEX", "Retry-After: [0-9]+"))),
+            fixture.SipPort, did);
+
+        await caller.AssertPassedAsync("caller", fixture.Diagnostics);
+        var call = await _world.WaitForCallAsync(did);
+        var ended = await call.WaitForAsync<CallEnded>();
+        Assert.Equal(("media_unavailable", 503), (ended.HangupCause, ended.SipCode));
+        Assert.Empty(call.All<EndpointDialled>());
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public static class HangupCauses
     public static readonly HangupCause EndpointUnreachable = new("endpoint_unreachable", "no termination URI answered the INVITE (timeouts; the caller hears 480)", 480, 18);
     public static readonly HangupCause EndpointRejected = new("endpoint_rejected", "the endpoint answered the INVITE with another failure", 500, 41);
     public static readonly HangupCause TargetUnreachable = new("target_unreachable", "the carrier gateway failed or did not answer the target INVITE (5xx)", 503, 41);
+    public static readonly HangupCause MediaUnavailable = new("media_unavailable", "the Media service could not anchor the call: no free ports or no answer (503), or no common G.711 codec (488)", 503, 41);
     public static readonly HangupCause NoAudio = new("no_audio", "a bridged leg received no RTP and the call was ended", 200, 41);
     public static readonly HangupCause Unknown = new("unknown", "a cause no row above describes", 500, 127);
 
@@ -36,7 +37,7 @@ public static class HangupCauses
     [
         NormalClearing, CallerHangup, CallerCancelled, EndpointHangup, TargetHangup, CommandedHangup, Busy, NoAnswer, Declined,
         UnallocatedNumber, GeoPermissionDenied, TransferDenied, InsufficientBalance, TransferFailed, EndpointUnreachable,
-        EndpointRejected, TargetUnreachable, NoAudio, Unknown,
+        EndpointRejected, TargetUnreachable, MediaUnavailable, NoAudio, Unknown,
     ];
 
     private static readonly Dictionary<string, HangupCause> ByCode = All.ToDictionary(c => c.Code, StringComparer.Ordinal);

@@ -44,6 +44,20 @@ internal sealed class Call(Guid id, TrunkSettings trunk, IncomingRequest callerI
 
     public SipTraceBuffer Trace { get; } = new();
 
+    /// <summary>
+    /// Anchored media: the queue of the Media instance that holds the call, known from the caller leg's allocation;
+    /// null while media passes through (the trunk's media mode, or a caller INVITE without an offer).
+    /// </summary>
+    public string? MediaQueue { get; set; }
+
+    public bool MediaAnchored => MediaQueue is not null;
+
+    /// <summary>The legs Media holds ports for, each released once.</summary>
+    public HashSet<LegSide> MediaLegs { get; } = [];
+
+    /// <summary>Anchored media: the offer Media made for the endpoint leg, sent to every termination URI tried.</summary>
+    public ReadOnlyMemory<byte> EndpointMediaOffer { get; set; }
+
     /// <summary>The call's trace (its inbound INVITE's span): later requests and events of the call join it.</summary>
     public ActivityContext TraceContext { get; set; }
 

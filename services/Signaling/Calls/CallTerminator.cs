@@ -3,6 +3,7 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Media;
 using Trunk.Signaling.Tracing;
 using Trunk.Sip.Messages;
 
@@ -13,6 +14,7 @@ internal sealed partial class CallTerminator(
     CallRegistry calls,
     LegActions legs,
     CallEventPublisher events,
+    MediaAnchor media,
     SipTraceFlusher traces,
     ServiceIdentity identity,
     TimeProvider time,
@@ -54,6 +56,7 @@ internal sealed partial class CallTerminator(
             }
         }
 
+        await media.ReleaseAllAsync(call).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var duration = call.AnsweredAt is { } answered ? now - answered : TimeSpan.Zero;
         events.Publish(new CallEnded(call.Id, now, identity.InstanceId, duration, cause, sipCode, Q850(reason)));
@@ -61,7 +64,7 @@ internal sealed partial class CallTerminator(
         calls.Remove(call);
     }
 
-    /// <summary>Publishes that one leg ended while the call goes on (the endpoint after a transfer, a failed target).</summary>
+    /// <summary>Publishes that one leg ended while the call goes on (the endpoint after a transfer, a failed target); frees its media.</summary>
     public void LegEnded(Call call, Leg leg, LegSide? hungUpBy, int sipCode, string? reason)
     {
         lock (call.Gate)
@@ -69,6 +72,7 @@ internal sealed partial class CallTerminator(
             leg.Ended = true;
         }
 
+        _ = media.ReleaseAsync(call, leg.Side);
         if (!FirstReport(call, leg))
         {
             return;

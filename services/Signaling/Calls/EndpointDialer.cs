@@ -2,8 +2,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Contracts.Policy;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Media;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Sip.Dialogs;
@@ -23,6 +25,7 @@ internal sealed partial class EndpointDialer(
     CallRegistry calls,
     CallTerminator terminator,
     CallEventPublisher events,
+    MediaAnchor media,
     ServiceIdentity identity,
     IOptions<SipSettings> settings,
     TimeProvider time,
@@ -30,6 +33,11 @@ internal sealed partial class EndpointDialer(
 {
     public async Task DialAsync(Call call)
     {
+        if (!await AnchorCallerAsync(call).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var last = new EndpointAttempt(false, FailoverPolicy.NoAnswer, null);
         var attempt = 0;
         foreach (var uri in call.Trunk.TerminationUris)
@@ -69,6 +77,42 @@ internal sealed partial class EndpointDialer(
         await terminator.EndAsync(call, LegSide.Endpoint, code, last.Reason, cause).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Anchored media (services/Media/README.md, call set-up): Media answers the caller's offer and makes the offer for
+    /// the endpoint. No ports or no G.711 fails the call with Media's code (503 with Retry-After, or 488). A caller
+    /// INVITE without an offer passes through.
+    /// </summary>
+    private async Task<bool> AnchorCallerAsync(Call call)
+    {
+        var offer = call.CallerInvite.Request.Body;
+        if (call.Trunk.Media != MediaMode.Anchored || offer.IsEmpty)
+        {
+            return true;
+        }
+
+        var callerAnswer = await media.AllocateAsync(call, LegSide.Caller, offer).ConfigureAwait(false);
+        var endpointOffer = callerAnswer.Allocated ? await media.AllocateAsync(call, LegSide.Endpoint, default).ConfigureAwait(false) : callerAnswer;
+        if (endpointOffer.Allocated)
+        {
+            lock (call.Gate)
+            {
+                call.Caller.LocalSdp = callerAnswer.Sdp;
+                call.Caller.AnchoredSdp = offer;
+                call.EndpointMediaOffer = endpointOffer.Sdp;
+            }
+
+            return true;
+        }
+
+        LogMediaFailed(call.Id, call.SipCallId, endpointOffer.FailureCode, endpointOffer.Reason);
+        SipHeader[] retryAfter = endpointOffer.FailureCode == 503
+            ? [new SipHeader(SipHeaderNames.RetryAfter, InboundCallHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))]
+            : [];
+        sip.Respond(call, LegSide.Caller, call.CallerInvite, endpointOffer.FailureCode, null, default, null, retryAfter);
+        await terminator.EndAsync(call, null, endpointOffer.FailureCode, null, HangupCauses.MediaUnavailable).ConfigureAwait(false);
+        return false;
+    }
+
     private async Task<EndpointAttempt> TryAsync(Call call, SipUri target, SipDestination destination, int attempt)
     {
         var leg = new Leg(LegSide.Endpoint, destination);
@@ -85,7 +129,7 @@ internal sealed partial class EndpointDialer(
         {
             responded.TrySetResult();
             legs.OnProvisional(call, leg, invite, provisional);
-            RelayProvisional(call, provisional);
+            RelayProvisional(call, leg, provisional);
         });
         await using var cancelOnCallerCancel = call.CallerInvite.Cancelled.Register(() => _ = legs.EndAsync(call, leg)).ConfigureAwait(false);
 
@@ -122,13 +166,41 @@ internal sealed partial class EndpointDialer(
         return new EndpointAttempt(true, 200, null);
     }
 
-    private void RelayProvisional(Call call, SipResponse provisional)
+    /// <summary>180 and 183 go to the caller; with anchored media an early answer's SDP goes to Media and the caller gets Media's.</summary>
+    private void RelayProvisional(Call call, Leg leg, SipResponse provisional)
     {
-        if (provisional.StatusCode is 180 or 183)
+        if (provisional.StatusCode is not (180 or 183))
         {
-            sip.Respond(call, LegSide.Caller, call.CallerInvite, provisional.StatusCode, provisional.ReasonPhrase, provisional.Body,
-                provisional.Body.IsEmpty ? null : provisional.Headers.GetFirst(SipHeaderNames.ContentType));
+            return;
         }
+
+        var body = provisional.Body;
+        if (call.MediaAnchored && !body.IsEmpty)
+        {
+            _ = media.AnchorAnswerAsync(call, leg, body);
+            body = call.Caller.LocalSdp;
+        }
+
+        sip.Respond(call, LegSide.Caller, call.CallerInvite, provisional.StatusCode, provisional.ReasonPhrase, body,
+            body.IsEmpty ? null : provisional.Headers.GetFirst(SipHeaderNames.ContentType));
+    }
+
+    /// <summary>The SDP the caller gets in the 200: the endpoint's (passthrough) or Media's answer once Media has the endpoint's SDP.</summary>
+    private async Task<MediaAnswer> CallerAnswerAsync(Call call, Leg leg, SipResponse answer)
+    {
+        if (!call.MediaAnchored)
+        {
+            return new MediaAnswer(answer.Body, 0, string.Empty);
+        }
+
+        var anchored = answer.Body.IsEmpty ? leg.PendingAnchor : media.AnchorAnswerAsync(call, leg, answer.Body);
+        if (anchored is null)
+        {
+            return MediaAnswer.Failed(488, "The endpoint answered without SDP");
+        }
+
+        var result = await anchored.ConfigureAwait(false);
+        return result.Allocated ? new MediaAnswer(call.Caller.LocalSdp, 0, string.Empty) : result;
     }
 
     private async Task AnswerAsync(Call call, Leg leg, SipRequest invite, SipResponse answer)
@@ -143,8 +215,22 @@ internal sealed partial class EndpointDialer(
 
         leg.Dialog = endpointDialog;
         await sip.SendAckAsync(call, LegSide.Endpoint, endpointDialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
-        var callerOk = call.CallerInvite.CreateResponse(200, null, answer.Body,
-            answer.Body.IsEmpty ? null : answer.Headers.GetFirst(SipHeaderNames.ContentType));
+        var sdp = await CallerAnswerAsync(call, leg, answer).ConfigureAwait(false);
+        if (!sdp.Allocated)
+        {
+            LogMediaFailed(call.Id, call.SipCallId, sdp.FailureCode, sdp.Reason);
+            lock (call.Gate)
+            {
+                leg.Answered = true;
+            }
+
+            sip.Respond(call, LegSide.Caller, call.CallerInvite, sdp.FailureCode);
+            await terminator.EndAsync(call, null, sdp.FailureCode, null, HangupCauses.MediaUnavailable).ConfigureAwait(false);
+            return;
+        }
+
+        var callerOk = call.CallerInvite.CreateResponse(200, null, sdp.Sdp,
+            sdp.Sdp.IsEmpty ? null : answer.Headers.GetFirst(SipHeaderNames.ContentType));
         callerOk = callerOk.WithHeaders(callerOk.Headers.Set(SipHeaderNames.Contact, $"<{sip.Contact(call.CallerInvite.Peer.Protocol)}>"));
         var now = time.GetUtcNow();
         lock (call.Gate)
@@ -185,6 +271,9 @@ internal sealed partial class EndpointDialer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}): the endpoint's 2xx formed no dialog (no Contact or To tag)")]
     private partial void LogNoDialog(Guid callId, string sipCallId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}) failed with {Code}: media could not be anchored ({Reason})")]
+    private partial void LogMediaFailed(Guid callId, string sipCallId, int code, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}) answered; endpoint leg SIP Call-ID {EndpointCallId}")]
     private partial void LogAnswered(Guid callId, string sipCallId, string endpointCallId);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Trunk.Contracts;
+using Trunk.Signaling.Media;
 using Trunk.Signaling.Sip;
 using Trunk.Signaling.Transfers;
 using Trunk.Sip.Dialogs;
@@ -16,6 +17,7 @@ internal sealed partial class InDialogHandler(
     SipEndpoint sip,
     CallTerminator terminator,
     ReferHandler refers,
+    MediaAnchor media,
     ILogger<InDialogHandler> logger)
 {
     public async Task HandleAsync(Call call, LegSide side, IncomingRequest request)
@@ -37,6 +39,9 @@ internal sealed partial class InDialogHandler(
             case SipMethod.Bye:
                 sip.Respond(call, side, request, 200);
                 await OnByeAsync(call, side, leg!, sipRequest).ConfigureAwait(false);
+                break;
+            case SipMethod.Invite or SipMethod.Update when call.MediaAnchored:
+                await AnswerFromMediaAsync(call, leg!, request).ConfigureAwait(false);
                 break;
             case SipMethod.Invite or SipMethod.Update or SipMethod.Info:
                 await RelayAsync(call, side, request).ConfigureAwait(false);
@@ -78,6 +83,28 @@ internal sealed partial class InDialogHandler(
                 terminator.LegEnded(call, leg, LegSide.Target, 200, reason);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Anchored media: a leg's new offer (hold, a codec change, a new address) is Media's to answer, and nothing
+    /// reaches the other legs; an offerless re-INVITE gets the SDP Media last gave the leg.
+    /// </summary>
+    private async Task AnswerFromMediaAsync(Call call, Leg leg, IncomingRequest request)
+    {
+        var offer = request.Request.Body;
+        var answer = offer.IsEmpty ? new MediaAnswer(leg.LocalSdp, 0, string.Empty) : await media.AllocateAsync(call, leg.Side, offer).ConfigureAwait(false);
+        if (!answer.Allocated)
+        {
+            sip.Respond(call, leg.Side, request, answer.FailureCode, answer.Reason);
+            return;
+        }
+
+        lock (call.Gate)
+        {
+            leg.LocalSdp = answer.Sdp;
+        }
+
+        sip.Respond(call, leg.Side, request, 200, null, answer.Sdp, answer.Sdp.IsEmpty ? null : "application/sdp");
     }
 
     /// <summary>Passes a re-INVITE, UPDATE or INFO to the peer leg and its answer back (the B2BUA keeps two dialogs).</summary>

@@ -1,4 +1,5 @@
 using Trunk.Contracts;
+using Trunk.Signaling.Media;
 using Trunk.Sip.Dialogs;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transport;
@@ -23,6 +24,15 @@ internal sealed class Leg(LegSide side, SipDestination destination)
 
     /// <summary>The SDP this leg's party last answered or offered.</summary>
     public ReadOnlyMemory<byte> RemoteSdp { get; set; }
+
+    /// <summary>Anchored media: the SDP Media gave this leg (its answer to the leg's offer, or its offer).</summary>
+    public ReadOnlyMemory<byte> LocalSdp { get; set; }
+
+    /// <summary>Anchored media: the leg's SDP as last handed to Media (the same SDP again is not sent twice).</summary>
+    public ReadOnlyMemory<byte> AnchoredSdp { get; set; }
+
+    /// <summary>Anchored media: the allocation carrying the leg's SDP to Media, awaited before its answer is relayed.</summary>
+    public Task<MediaAnswer>? PendingAnchor { get; set; }
 
     public bool Answered { get; set; }
 

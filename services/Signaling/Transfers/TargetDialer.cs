@@ -5,6 +5,7 @@ using Trunk.Contracts.Transfers;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Media;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Sip.Dialogs;
@@ -23,6 +24,7 @@ internal sealed partial class TargetDialer(
     LegActions legs,
     CallRegistry calls,
     CallEventPublisher events,
+    MediaAnchor media,
     ServiceIdentity identity,
     IOptions<SipSettings> settings,
     TimeProvider time,
@@ -43,7 +45,7 @@ internal sealed partial class TargetDialer(
             : "sip:" + call.Trunk.CarrierGateway;
         if (!SipUri.TryParse(gateway, out var gatewayUri) || !SipDestination.TryFromUri(gatewayUri, out var destination))
         {
-            Failed(call, command.TransferId, 503, "Carrier gateway is not a routable SIP URI");
+            await FailedAsync(call, command.TransferId, 503, "Carrier gateway is not a routable SIP URI").ConfigureAwait(false);
             return;
         }
 
@@ -54,7 +56,20 @@ internal sealed partial class TargetDialer(
             call.Target = leg;
         }
 
-        var invite = invites.ToTarget(call, target, destination, command.CallerNumber, command.ReferredBy ?? transfer.ReferredBy);
+        var offer = call.MediaAnchored ? await media.AllocateAsync(call, LegSide.Target, default).ConfigureAwait(false) : default;
+        if (call.MediaAnchored && !offer.Allocated)
+        {
+            lock (call.Gate)
+            {
+                leg.Ended = true;
+            }
+
+            await FailedAsync(call, command.TransferId, offer.FailureCode, offer.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        leg.LocalSdp = offer.Sdp;
+        var invite = invites.ToTarget(call, target, destination, command.CallerNumber, command.ReferredBy ?? transfer.ReferredBy, offer.Sdp);
         events.Publish(new TargetDialled(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId, command.TargetNumber, invite.CallId ?? string.Empty));
         LogDialling(call.Id, call.SipCallId, command.TargetNumber, invite.CallId ?? string.Empty);
         var ringed = false;
@@ -63,9 +78,19 @@ internal sealed partial class TargetDialer(
         {
             responded.TrySetResult();
             legs.OnProvisional(call, leg, invite, provisional);
+            if (call.MediaAnchored && !provisional.Body.IsEmpty)
+            {
+                _ = media.AnchorAnswerAsync(call, leg, provisional.Body);
+            }
+
             if (provisional.StatusCode is 180 or 183 && !ringed)
             {
                 ringed = true;
+                if (call.MediaAnchored)
+                {
+                    _ = media.StartRingbackAsync(call);
+                }
+
                 events.Publish(new TargetRinging(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId, provisional.StatusCode, !provisional.Body.IsEmpty));
             }
         });
@@ -79,7 +104,7 @@ internal sealed partial class TargetDialer(
                 leg.Ended = true;
             }
 
-            Failed(call, command.TransferId, 503, "Service Unavailable");
+            await FailedAsync(call, command.TransferId, 503, "Service Unavailable").ConfigureAwait(false);
             return;
         }
 
@@ -103,14 +128,14 @@ internal sealed partial class TargetDialer(
         }
 
         var code = noAnswer ? 480 : response.StatusCode;
-        Failed(call, command.TransferId, code, noAnswer ? "Temporarily Unavailable" : response.ReasonPhrase);
+        await FailedAsync(call, command.TransferId, code, noAnswer ? "Temporarily Unavailable" : response.ReasonPhrase).ConfigureAwait(false);
     }
 
     private async Task AnsweredAsync(Call call, Leg leg, SipRequest invite, SipResponse answer, Guid transferId)
     {
         if (!Dialog.TryCreateAsUac(invite, answer, out var dialog))
         {
-            Failed(call, transferId, 502, "The target's 2xx formed no dialog");
+            await FailedAsync(call, transferId, 502, "The target's 2xx formed no dialog").ConfigureAwait(false);
             return;
         }
 
@@ -129,17 +154,43 @@ internal sealed partial class TargetDialer(
             // The caller hung up while the 200 was on its way: release the target at once.
             leg.Ended = false;
             await legs.EndAsync(call, leg).ConfigureAwait(false);
-            Failed(call, transferId, 487, "Request Terminated");
+            await FailedAsync(call, transferId, 487, "Request Terminated").ConfigureAwait(false);
             return;
+        }
+
+        if (call.MediaAnchored)
+        {
+            var pending = answer.Body.IsEmpty ? leg.PendingAnchor : media.AnchorAnswerAsync(call, leg, answer.Body);
+            var anchored = pending is null ? MediaAnswer.Failed(488, "The target answered without SDP") : await pending.ConfigureAwait(false);
+            if (!anchored.Allocated)
+            {
+                // No common codec (or Media gone): the target is released and the caller stays (NOTIFY with Media's code).
+                await legs.EndAsync(call, leg).ConfigureAwait(false);
+                await FailedAsync(call, transferId, anchored.FailureCode, anchored.Reason).ConfigureAwait(false);
+                return;
+            }
         }
 
         calls.AddDialog(call, LegSide.Target, dialog!);
         events.Publish(new TargetAnswered(call.Id, time.GetUtcNow(), identity.InstanceId, transferId));
     }
 
-    private void Failed(Call call, Guid transferId, int code, string reason)
+    /// <summary>
+    /// The target leg failed: published for the saga; with anchored media the target's ports are freed and the caller,
+    /// who heard ringback, talks to the endpoint again.
+    /// </summary>
+    private async Task FailedAsync(Call call, Guid transferId, int code, string reason)
     {
         LogFailed(call.Id, call.SipCallId, transferId, code);
+        if (call.MediaAnchored)
+        {
+            await media.ReleaseAsync(call, LegSide.Target).ConfigureAwait(false);
+            if (!call.Ended)
+            {
+                await media.BridgeAsync(call, LegSide.Caller, LegSide.Endpoint).ConfigureAwait(false);
+            }
+        }
+
         events.Publish(new TargetFailed(call.Id, time.GetUtcNow(), identity.InstanceId, transferId, code, reason));
     }
 

@@ -5,6 +5,7 @@ using Trunk.Contracts.Transfers;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Media;
 using Trunk.Signaling.Sip;
 using Trunk.Sip.Dialogs;
 using Trunk.Sip.Messages;
@@ -17,6 +18,7 @@ internal sealed partial class TransferLegs(
     LegActions legs,
     CallTerminator terminator,
     CallEventPublisher events,
+    MediaAnchor media,
     ServiceIdentity identity,
     TimeProvider time,
     ILogger<TransferLegs> logger)
@@ -55,7 +57,8 @@ internal sealed partial class TransferLegs(
     }
 
     /// <summary>
-    /// Media passthrough: re-INVITE the caller with the target's SDP. The endpoint stays until the saga has sent the
+    /// Anchored media: Media joins caller and target (transcoding if their laws differ), with no re-INVITE toward the
+    /// caller. Passthrough: re-INVITE the caller with the target's SDP. The endpoint stays until the saga has sent the
     /// final NOTIFY 200 and commands its BYE (<see cref="HangUpAsync"/>), in that order (ARCHITECTURE.md, main flow).
     /// </summary>
     public async Task BridgeAsync(Call call, BridgeLegs command)
@@ -66,12 +69,14 @@ internal sealed partial class TransferLegs(
             return;
         }
 
-        var reInvite = callerDialog.CreateRequest(SipMethod.Invite, null, target.RemoteSdp, target.RemoteSdp.IsEmpty ? null : "application/sdp");
-        var answer = await sip.SendAsync(call, LegSide.Caller, reInvite, call.Caller.NextHop()).ConfigureAwait(false);
-        callerDialog.OnResponse(reInvite, answer);
-        if (answer.IsSuccess)
+        var code = 200;
+        if (call.MediaAnchored)
         {
-            await sip.SendAckAsync(call, LegSide.Caller, callerDialog.CreateAck(reInvite.CSeq!.Number), call.Caller.NextHop()).ConfigureAwait(false);
+            await media.BridgeAsync(call, LegSide.Caller, LegSide.Target).ConfigureAwait(false);
+        }
+        else
+        {
+            code = await ReInviteCallerAsync(call, callerDialog, target.RemoteSdp).ConfigureAwait(false);
         }
 
         lock (call.Gate)
@@ -81,7 +86,21 @@ internal sealed partial class TransferLegs(
         }
 
         events.Publish(new CallBridged(call.Id, time.GetUtcNow(), identity.InstanceId, command.TransferId));
-        LogBridged(call.Id, call.SipCallId, command.TransferId, answer.StatusCode);
+        LogBridged(call.Id, call.SipCallId, command.TransferId, call.MediaAnchored ? "Media" : "a re-INVITE of the caller", code);
+    }
+
+    /// <summary>The caller's re-INVITE with the target's SDP (passthrough); its final status code.</summary>
+    private async Task<int> ReInviteCallerAsync(Call call, Dialog callerDialog, ReadOnlyMemory<byte> targetSdp)
+    {
+        var reInvite = callerDialog.CreateRequest(SipMethod.Invite, null, targetSdp, targetSdp.IsEmpty ? null : "application/sdp");
+        var answer = await sip.SendAsync(call, LegSide.Caller, reInvite, call.Caller.NextHop()).ConfigureAwait(false);
+        callerDialog.OnResponse(reInvite, answer);
+        if (answer.IsSuccess)
+        {
+            await sip.SendAckAsync(call, LegSide.Caller, callerDialog.CreateAck(reInvite.CSeq!.Number), call.Caller.NextHop()).ConfigureAwait(false);
+        }
+
+        return answer.StatusCode;
     }
 
     public async Task HangUpAsync(Call call, HangUpLeg command)
@@ -108,6 +127,6 @@ internal sealed partial class TransferLegs(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (SIP Call-ID {SipCallId}): BridgeLegs for transfer {TransferId} ignored (no answered target)")]
     private partial void LogBridgeSkipped(Guid callId, string sipCallId, Guid transferId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}): transfer {TransferId} bridged, caller re-INVITE answered {Code}")]
-    private partial void LogBridged(Guid callId, string sipCallId, Guid transferId, int code);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}): transfer {TransferId} bridged through {How} ({Code})")]
+    private partial void LogBridged(Guid callId, string sipCallId, Guid transferId, string how, int code);
 }

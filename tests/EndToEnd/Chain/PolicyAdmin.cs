@@ -33,9 +33,13 @@ internal static class PolicyAdmin
     public static async Task AllowCountryAsync(HttpClient policy, Guid accountId, string country) =>
         await SendAsync(policy, HttpMethod.Put, $"/accounts/{accountId}/geo-permissions/countries/{country}", null);
 
-    /// <summary>A trunk of its own domain with one DID, the endpoint as its termination URI and the target behind its carrier gateway.</summary>
+    /// <summary>
+    /// A trunk of its own domain with one DID, the endpoint as its termination URI and the target behind its carrier
+    /// gateway; <paramref name="media"/> is <c>Passthrough</c> or <c>Anchored</c>.
+    /// </summary>
     public static async Task CreateTrunkAsync(
-        HttpClient policy, Guid accountId, string domain, string did, string endpointUri, string gatewayUri, int ringTimeoutSeconds) =>
+        HttpClient policy, Guid accountId, string domain, string did, string endpointUri, string gatewayUri, int ringTimeoutSeconds,
+        string media = "Passthrough") =>
         await SendAsync(policy, HttpMethod.Post, $"/accounts/{accountId}/trunks/", new
         {
             domain,
@@ -43,7 +47,7 @@ internal static class PolicyAdmin
             terminationUris = new[] { endpointUri },
             carrierGateway = gatewayUri,
             ringTimeoutSeconds,
-            media = "Passthrough",
+            media,
             callsPerSecond = 50,
             sipTraceEnabled = true,
         });

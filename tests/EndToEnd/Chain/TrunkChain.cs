@@ -7,12 +7,13 @@ namespace Trunk.EndToEnd.Tests.Chain;
 
 /// <summary>
 /// The whole trunk as processes, as scripts/start-trunk runs it: Signaling (SIP on a free loopback port), Transfer,
-/// Policy and CallHistory on the real RabbitMQ (this project's virtual host) and a database of their own, created
+/// Policy, Media (RTP on loopback ports of its own) and CallHistory on the real RabbitMQ (this project's virtual host) and a database of their own, created
 /// empty for each run so that no other test project's rows or outbox messages reach them.
 /// </summary>
 public sealed class TrunkChain : IAsyncLifetime
 {
-    private const string Database = "trunk_e2e";
+    /// <summary>The chain's database (<c>TRUNK_TEST_E2E_DATABASE</c> lets two runs on one machine keep apart, with two RabbitMQ vhosts).</summary>
+    private static readonly string Database = Environment.GetEnvironmentVariable("TRUNK_TEST_E2E_DATABASE") is { Length: > 0 } name ? name : "trunk_e2e";
     private readonly List<ServiceProcess> _services = [];
 
     public int SipPort { get; } = FreePort.UdpAndTcp();
@@ -27,6 +28,8 @@ public sealed class TrunkChain : IAsyncLifetime
     public ServiceProcess Transfer { get; private set; } = null!;
 
     public ServiceProcess CallHistory { get; private set; } = null!;
+
+    public ServiceProcess Media { get; private set; } = null!;
 
     /// <summary>
     /// For a failure message: every service's whole log written to <c>logs/</c> in the test output, and the tail of
@@ -60,11 +63,13 @@ public sealed class TrunkChain : IAsyncLifetime
         // test project at once; the REFER's timings are measured in bench/.
         Transfer = Start("Transfer", common, ("Transfer__SchedulerPollInterval", "00:00:00.100"), ("Transfer__PolicyDeadline", "00:00:08"));
         CallHistory = Start("CallHistory", common);
+        Media = Start("Media", common, ("Media__BindAddress", "127.0.0.1"), ("Media__PortMin", "47000"), ("Media__PortMax", "47199"));
         Signaling = Start("Signaling", common,
             ("Sip__ListenAddress", "127.0.0.1"),
             ("Sip__Port", SipPort.ToString(CultureInfo.InvariantCulture)),
             ("Sip__EndpointResponseTimeout", "00:00:02"),
-            ("Transfer__DecisionTimeout", "00:00:10"));
+            ("Transfer__DecisionTimeout", "00:00:10"),
+            ("Media__RequestTimeout", "00:00:05"));
         await Task.WhenAll(_services.Select(s => s.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(90))));
     }
 

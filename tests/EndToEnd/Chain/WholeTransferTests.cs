@@ -49,10 +49,10 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     [Fact]
     public async Task When_a_transfer_completes_Should_leave_one_trace_of_the_call_with_spans_from_every_service_in_causal_order()
     {
-        var call = await AnsweredTransferAsync(DomesticTarget);
+        var call = await AnsweredTransferAsync(DomesticTarget, media: "Anchored");
         var callId = (await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200))).GetProperty("id").GetGuid().ToString();
 
-        string[] services = ["signaling", "transfer", "policy", "callhistory"];
+        string[] services = ["signaling", "transfer", "policy", "media", "callhistory"];
         var trace = await WaitForTraceAsync(callId, services);
 
         var elsewhere = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId && s.TraceId != trace[0].TraceId);
@@ -70,6 +70,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         Assert.Contains(trace, s => s.Service == "policy" && s.Name == "funds reserve");
         Assert.Contains(trace, s => s.Service == "transfer" && s.Name.StartsWith("saga ", StringComparison.Ordinal));
         Assert.Contains(trace, s => s.Service == "signaling" && s.Name == "sip REFER");
+        Assert.Contains(trace, s => s.Service == "media" && s.Name == "media bridge");
     }
 
     /// <summary>The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it and every parent is in.</summary>
@@ -140,13 +141,17 @@ public sealed class WholeTransferTests(TrunkChain trunk)
 
     private sealed record PlacedCall(string Did, Guid AccountId);
 
-    /// <summary>A transfer the target answers: NOTIFY 100, 180, 200 at the endpoint, the caller bridged to the target.</summary>
-    private Task<PlacedCall> AnsweredTransferAsync(string targetNumber, string? allowCountry = null) => TransferAsync(
+    /// <summary>
+    /// A transfer the target answers: NOTIFY 100, 180, 200 at the endpoint, the caller bridged to the target (by a
+    /// re-INVITE with the target's SDP when media passes through; by Media, unseen by the caller, when it is anchored).
+    /// </summary>
+    private Task<PlacedCall> AnsweredTransferAsync(string targetNumber, string? allowCountry = null, string media = "Passthrough") => TransferAsync(
         targetNumber,
         target: Scenario.Write("uas_answers.xml", Values()),
         endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
-        callerScenario: "caller_transferred.xml",
-        allowCountry: allowCountry);
+        callerScenario: media == "Anchored" ? "caller_hangs_up.xml" : "caller_transferred.xml",
+        allowCountry: allowCountry,
+        media: media);
 
     /// <summary>
     /// Creates an account (with <paramref name="balance"/>), a trunk with a fresh DID to the SIPp endpoint, and
@@ -156,7 +161,8 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     /// endpoint's NOTIFY 200 and BYE.
     /// </summary>
     private async Task<PlacedCall> TransferAsync(string targetNumber, string? target, string endpointNotifies, string callerScenario,
-        string referCode = "202", decimal balance = 100m, string? allowCountry = null, int ringTimeoutSeconds = 10)
+        string referCode = "202", decimal balance = 100m, string? allowCountry = null, int ringTimeoutSeconds = 10, string media = "Passthrough",
+        int? callerRtpPort = null)
     {
         var policy = trunk.Policy.Http;
         await PolicyAdmin.SetRateAsync(policy, "1", 0.01m);
@@ -173,10 +179,15 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             ("REFER_HEADERS", Headers($"Refer-To: <sip:{targetNumber}@{domain}>", "Referred-By: <sip:+14155550100@pbx.example>")),
             ("REFER_CODE", referCode), ("AFTER_REFER", endpointNotifies))));
         var did = PolicyAdmin.NewDid();
-        await PolicyAdmin.CreateTrunkAsync(policy, accountId, domain, did, endpoint.Uri, targetUas?.Uri ?? "sip:127.0.0.1:9", ringTimeoutSeconds);
+        await PolicyAdmin.CreateTrunkAsync(policy, accountId, domain, did, endpoint.Uri, targetUas?.Uri ?? "sip:127.0.0.1:9", ringTimeoutSeconds, media);
 
-        await using var caller = Sipp.Client(Scenario.Write(callerScenario, Values(("HOLD_MS", callerScenario == "caller_hangs_up.xml" ? "8000" : "3000"))),
-            trunk.SipPort, did);
+        var callerValues = Values(("HOLD_MS", callerScenario == "caller_hangs_up.xml" ? "8000" : "3000"));
+        if (callerRtpPort is { } rtpPort)
+        {
+            callerValues["RTP_PORT"] = rtpPort.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await using var caller = Sipp.Client(Scenario.Write(callerScenario, callerValues), trunk.SipPort, did);
 
         await caller.AssertPassedAsync("caller", trunk.Logs);
         await endpoint.AssertPassedAsync("endpoint", trunk.Logs);

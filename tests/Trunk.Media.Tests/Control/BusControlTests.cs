@@ -1,3 +1,4 @@
+using Trunk.Testing.Rtp;
 using MassTransit;
 using Trunk.Contracts;
 using Trunk.Contracts.Media;

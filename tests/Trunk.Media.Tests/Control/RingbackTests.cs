@@ -1,3 +1,4 @@
+using Trunk.Testing.Rtp;
 using Trunk.Contracts;
 using Trunk.Media.Rtp;
 using Trunk.Media.Tests.Support;

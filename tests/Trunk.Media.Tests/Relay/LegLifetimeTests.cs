@@ -1,3 +1,4 @@
+using Trunk.Testing.Rtp;
 using System.Net;
 using System.Net.Sockets;
 using Trunk.Contracts;

@@ -1,3 +1,4 @@
+using Trunk.Testing.Rtp;
 using Trunk.Contracts;
 using Trunk.Contracts.Media;
 using Trunk.Media.Rtp;

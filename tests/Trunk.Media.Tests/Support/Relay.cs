@@ -1,3 +1,4 @@
+using Trunk.Testing.Rtp;
 using Microsoft.Extensions.Logging.Abstractions;
 using Trunk.Contracts;
 using Trunk.Media.Control;

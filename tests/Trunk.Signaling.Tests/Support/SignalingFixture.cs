@@ -90,6 +90,9 @@ public sealed class SignalingFixture : IAsyncLifetime
         ["Sip__CallsPerSecondPerSource"] = "2000",
         ["Transfer__DecisionTimeout"] = DecisionTimeout,
         ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
+        // No Media service runs here: an anchored trunk's allocation goes to a queue nobody reads and times out.
+        ["Media__AllocationAddress"] = "queue:signaling-tests-no-media?durable=false&autodelete=true",
+        ["Media__RequestTimeout"] = "00:00:00.300",
     };
 
     /// <summary>For a failure message: the end of the Signaling host's log.</summary>

@@ -17,10 +17,11 @@ internal sealed class TrunkWorld
     public static string NewDid() => "+4930" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public TrunkSettings AddTrunk(string did, IReadOnlyList<string> terminationUris, string carrierGateway = "sip:127.0.0.1:9",
-        TimeSpan? ringTimeout = null, int callsPerSecond = 100, TransferScript? script = null, string domain = Domain)
+        TimeSpan? ringTimeout = null, int callsPerSecond = 100, TransferScript? script = null, string domain = Domain,
+        MediaMode media = MediaMode.Passthrough)
     {
         var trunk = new TrunkSettings(Guid.NewGuid(), Guid.NewGuid(), domain, [did], terminationUris, carrierGateway,
-            ringTimeout ?? TimeSpan.FromSeconds(10), MediaMode.Passthrough, callsPerSecond, true);
+            ringTimeout ?? TimeSpan.FromSeconds(10), media, callsPerSecond, true);
         _trunks[did] = trunk;
         _scripts[did] = script ?? TransferScript.Accept;
         return trunk;

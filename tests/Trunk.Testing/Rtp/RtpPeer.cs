@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Trunk.Media.Tests.Support;
+namespace Trunk.Testing.Rtp;
 
 /// <summary>A received RTP packet, parsed by the test itself (fixed header, no CSRC or extension expected).</summary>
 public sealed record ReceivedRtp(int PayloadType, bool Marker, ushort Sequence, uint Timestamp, uint Ssrc, byte[] Payload, IPEndPoint From);

@@ -1,4 +1,4 @@
-namespace Trunk.Media.Tests.Support;
+namespace Trunk.Testing.Rtp;
 
 /// <summary>The Goertzel filter: the power of one frequency in a block of samples, as tone detectors in phones measure it.</summary>
 public static class Goertzel
