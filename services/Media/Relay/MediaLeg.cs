@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Trunk.Contracts;
@@ -19,6 +20,8 @@ internal sealed class MediaLeg
 
     public MediaLeg(Guid callId, LegSide side, int slot, int generation, Socket rtp, Socket rtcp, long createdTicks)
     {
+        // Allocated while Signaling's request is consumed: the consume span is the call's trace.
+        Trace = Activity.Current?.Context ?? default;
         CallId = callId;
         Side = side;
         Slot = slot;
@@ -33,6 +36,9 @@ internal sealed class MediaLeg
     }
 
     public Guid CallId { get; }
+
+    /// <summary>The call's trace, which the leg's statistics and no-audio reports join.</summary>
+    public ActivityContext Trace { get; }
 
     public LegSide Side { get; }
 

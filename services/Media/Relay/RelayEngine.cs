@@ -130,7 +130,7 @@ internal sealed partial class RelayEngine : IDisposable
         LogReleased(_logger, leg.CallId, leg.Side, leg.Port, reason, statistics.Packets, statistics.PacketsLost);
         _events.Publish(new MediaStats(leg.CallId, _time.GetUtcNow(), _instance, leg.Side, statistics.Packets, statistics.Bytes,
             statistics.PacketsLost, Math.Round(statistics.JitterMilliseconds, 3),
-            statistics.LastPacketTicks == 0 ? null : ToTime(statistics.LastPacketTicks)));
+            statistics.LastPacketTicks == 0 ? null : ToTime(statistics.LastPacketTicks)), leg.Trace);
     }
 
     /// <summary>Plays the plan to the leg until <paramref name="earlyMediaFrom"/> sends its first packet to it (early media) or a bridge.</summary>
@@ -194,7 +194,7 @@ internal sealed partial class RelayEngine : IDisposable
     public void ReportNoAudio(MediaLeg leg, TimeSpan silence)
     {
         LogNoAudio(_logger, leg.CallId, leg.Side, silence.TotalSeconds);
-        _events.Publish(new NoAudioDetected(leg.CallId, _time.GetUtcNow(), _instance, leg.Side, silence));
+        _events.Publish(new NoAudioDetected(leg.CallId, _time.GetUtcNow(), _instance, leg.Side, silence), leg.Trace);
     }
 
     public IEnumerable<MediaLeg> ActiveLegs()

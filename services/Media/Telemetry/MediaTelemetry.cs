@@ -21,7 +21,7 @@ internal sealed class MediaTelemetry(IMediaEventSink next, ServiceIdentity ident
     private readonly Counter<long> _lost = identity.Meter.CreateCounter(TrunkMetrics.RtpPacketsLost);
     private readonly Counter<long> _noAudio = identity.Meter.CreateCounter(TrunkMetrics.NoAudio);
 
-    public void Publish(ICallEvent callEvent)
+    public void Publish(ICallEvent callEvent, ActivityContext trace)
     {
         switch (callEvent)
         {
@@ -34,7 +34,7 @@ internal sealed class MediaTelemetry(IMediaEventSink next, ServiceIdentity ident
                 break;
         }
 
-        next.Publish(callEvent);
+        next.Publish(callEvent, trace);
     }
 
     /// <summary>A span for bridging two legs, under the consume span of the saga's command (so in the call's trace).</summary>

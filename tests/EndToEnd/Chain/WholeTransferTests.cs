@@ -53,7 +53,8 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         var callId = (await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200))).GetProperty("id").GetGuid().ToString();
 
         string[] services = ["signaling", "transfer", "policy", "media", "callhistory"];
-        var trace = await WaitForTraceAsync(callId, services);
+        // Media's statistics go out when its legs are released at the call's end: the last spans of the trace.
+        var trace = await WaitForTraceAsync(callId, services, ("media", "media event"));
 
         var elsewhere = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId && s.TraceId != trace[0].TraceId);
         Assert.True(!elsewhere.Any(), "Spans of the call outside its trace: " + string.Join(", ", elsewhere.Select(s => $"{s.Service} '{s.Name}'")));
@@ -73,8 +74,11 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         Assert.Contains(trace, s => s.Service == "media" && s.Name == "media bridge");
     }
 
-    /// <summary>The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it and every parent is in.</summary>
-    private Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services) => EventuallyAsync(
+    /// <summary>
+    /// The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it, the
+    /// <paramref name="last"/> span is in, and every parent is in.
+    /// </summary>
+    private Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services, (string Service, string Name) last) => EventuallyAsync(
         () =>
         {
             var spans = trunk.Traces.Spans;
@@ -83,12 +87,13 @@ public sealed class WholeTransferTests(TrunkChain trunk)
         },
         // Spans are exported as they end, a parent after its children: the trace is whole when every parent is in.
         trace => services.All(service => trace.Any(s => s.Service == service))
+            && trace.Any(s => (s.Service, s.Name) == last)
             && trace.All(s => s.ParentSpanId is null || trace.Any(p => p.SpanId == s.ParentSpanId)),
         _ =>
         {
             var ofCall = trunk.Traces.Spans.Where(s => s.Attributes.GetValueOrDefault("trunk.call_id") == callId)
                 .GroupBy(s => s.TraceId).Select(g => $"trace {g.Key}: {string.Join(", ", g.Select(s => $"{s.Service} '{s.Name}'"))}");
-            return $"The call's trace never had spans from {string.Join(", ", services)} with every parent; the call's spans by trace: {string.Join(" | ", ofCall)}";
+            return $"The call's trace never had spans from {string.Join(", ", services)} and {last} with every parent; the call's spans by trace: {string.Join(" | ", ofCall)}";
         });
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Trunk.Contracts;
 using Trunk.Media.Relay;
@@ -9,7 +10,7 @@ internal sealed class RecordingSink : IMediaEventSink
 {
     private readonly ConcurrentQueue<ICallEvent> _events = new();
 
-    public void Publish(ICallEvent callEvent) => _events.Enqueue(callEvent);
+    public void Publish(ICallEvent callEvent, ActivityContext trace) => _events.Enqueue(callEvent);
 
     public async Task<T> WaitFor<T>(Func<T, bool> match, TimeSpan timeout)
         where T : ICallEvent
