@@ -2,19 +2,43 @@ using System.Diagnostics;
 using System.Globalization;
 using Trunk.CallHistory.Bench;
 
-// Usage: dotnet run -c Release --project bench/Trunk.CallHistory.Bench [-- <seconds of paced load> <seconds of bulk load>]
-var pacedSeconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-var bulkSeconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 180;
-var report = new List<string>();
-var total = Stopwatch.StartNew();
-
-await using (var run = await BenchRun.StartAsync())
+// Usage: dotnet run -c Release --project bench/Trunk.CallHistory.Bench [-- <phase> <size> ... [--out <file>]]
+// Phases: append <calls> (a burst), paced <seconds> (300 calls/s), detail <seconds of bulk load> (GET /calls/{id}).
+// Without phases: append 1000 paced 5 detail 180. Each phase runs on a fresh host, schema and queue, so that a phase
+// that leaves messages queued (it stops waiting after 45 s) never slows the next one.
+var phases = new List<(string Name, int Size)>();
+var output = Path.Combine(BenchRun.RepositoryRoot, "bench", "results", "callhistory.md");
+for (var i = 0; i + 1 < args.Length; i += 2)
 {
-    report.Add(await run.AppendRateAsync(calls: 500));
-    report.Add(await run.PacedLoadAsync(callsPerSecond: 300, seconds: pacedSeconds));
-    report.Add(await run.CallDetailLatencyAsync(bulkSeconds, maxEvents: 1_000_000, requests: 2_000));
+    if (args[i] == "--out")
+    {
+        output = Path.GetFullPath(args[i + 1]);
+    }
+    else
+    {
+        phases.Add((args[i], int.Parse(args[i + 1], CultureInfo.InvariantCulture)));
+    }
 }
 
-var path = Path.Combine(BenchRun.RepositoryRoot, "bench", "results", "callhistory.md");
-await File.WriteAllTextAsync(path, BenchRun.Header(total.Elapsed) + string.Join("\n", report));
-Console.WriteLine(await File.ReadAllTextAsync(path));
+if (phases.Count == 0)
+{
+    phases = [("append", 1000), ("paced", 5), ("detail", 180)];
+}
+
+var report = new List<string>();
+var total = Stopwatch.StartNew();
+foreach (var (name, size) in phases)
+{
+    var backlog = name == "append" ? BenchRun.Burst(size) : null;
+    await using var run = await BenchRun.StartAsync(backlog);
+    report.Add(name switch
+    {
+        "append" => await run.AppendRateAsync(backlog!),
+        "paced" => await run.PacedLoadAsync(callsPerSecond: 300, seconds: size),
+        "detail" => await run.CallDetailLatencyAsync(size, maxEvents: 1_000_000, requests: 2_000),
+        _ => throw new ArgumentException($"Unknown phase '{name}': append, paced or detail."),
+    });
+}
+
+await File.WriteAllTextAsync(output, BenchRun.Header(total.Elapsed) + string.Join("\n", report));
+Console.WriteLine(await File.ReadAllTextAsync(output));

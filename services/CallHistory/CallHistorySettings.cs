@@ -19,6 +19,18 @@ public sealed class CallHistorySettings
 
     /// <summary>Runs the async daemon (hangup analysis) in this process; several instances elect one leader per schema.</summary>
     public bool RunProjectionDaemon { get; set; } = true;
+
+    /// <summary>Parallel writers of call events (a call always goes to the same one); see <see cref="Recording.CallEventWriter"/>.</summary>
+    public int Writers { get; set; } = 4;
+
+    /// <summary>The most call events one writer appends in one transaction.</summary>
+    public int WriterBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// How many event messages the queue hands over ahead of their commit (RabbitMQ prefetch and MassTransit's concurrent
+    /// message limit): the writers' batches are made of these, so it bounds them.
+    /// </summary>
+    public int EventsInFlight { get; set; } = 2000;
 }
 
 internal sealed partial class CallHistorySettingsValidator : IValidateOptions<CallHistorySettings>
@@ -36,7 +48,18 @@ internal sealed partial class CallHistorySettingsValidator : IValidateOptions<Ca
             failures.Add($"CallHistory:QueuePrefix must be lower-case letters, digits and '-' (was '{options.QueuePrefix}').");
         }
 
+        Range(failures, "CallHistory:Writers", options.Writers, 1, 64);
+        Range(failures, "CallHistory:WriterBatchSize", options.WriterBatchSize, 1, 10_000);
+        Range(failures, "CallHistory:EventsInFlight", options.EventsInFlight, 1, 65_535);
         return SettingRules.Result(failures);
+    }
+
+    private static void Range(List<string> failures, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{key} must be between {min} and {max} (was {value}).");
+        }
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

@@ -106,8 +106,8 @@ public sealed class CallRecordingTests(CallHistoryHost host)
         Assert.Equal(call.Did, ((JsonElement)stored.Data).GetProperty("did").GetString());
         Assert.Equal(correlationId.ToString(), stored.CorrelationId);
         Assert.NotNull(stored.Headers);
-        Assert.Equal(messageId.ToString(), stored.Headers[CallEventConsumer<CallReceived>.MessageIdHeader].ToString());
-        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", stored.Headers[CallEventConsumer<CallReceived>.TraceParentHeader].ToString());
+        Assert.Equal(messageId.ToString(), stored.Headers[CallEventBatch.MessageIdHeader].ToString());
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", stored.Headers[CallEventBatch.TraceParentHeader].ToString());
     }
 
     private async Task<SipTrace> WaitForTraceAsync(Guid callId, int count)

@@ -39,6 +39,9 @@ public sealed class CallHistoryHost : IAsyncLifetime
 
     public string Schema { get; }
 
+    /// <summary>The host's own event queue (auto-deleted when the host stops).</summary>
+    public string EventsQueue => $"test-{_suffix}-{CallHistoryExtensions.EventsQueue}";
+
     /// <summary>A host on an existing <paramref name="schema"/>, kept when it stops, with or without the async daemon.</summary>
     public static CallHistoryHost OnSchema(string schema, bool runDaemon, IReadOnlyDictionary<string, string?>? extraSettings = null) =>
         new(schema, runDaemon, extraSettings);
@@ -61,6 +64,9 @@ public sealed class CallHistoryHost : IAsyncLifetime
                 ["CallHistory:Schema"] = Schema,
                 ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
                 ["CallHistory:RunProjectionDaemon"] = _runDaemon ? "true" : "false",
+
+                // One delayed redelivery of a second, so that a message that cannot be stored reaches the error queue in seconds.
+                ["RabbitMq:Redelivery:Intervals:0"] = "00:00:01",
             },
             builder => builder.AddCallHistory(),
             app => app.MapCallHistoryApi());
