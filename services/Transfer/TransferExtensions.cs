@@ -28,17 +28,11 @@ public static class TransferExtensions
         builder.Services.TryAddSingleton<TransferActions>();
         builder.Services.TryAddSingleton<TransferTelemetry>();
 
+        var shards = new SagaShards((builder.Configuration.GetSection(TransferSettings.Section).Get<TransferSettings>() ?? new()).SagaShards);
+        builder.Services.AddSingleton(shards);
         builder.AddTrunkBus(bus =>
         {
-            bus.AddSagaStateMachine<TransferStateMachine, TransferState>()
-                .Endpoint(e =>
-                {
-                    e.Name = TransferActions.SagaQueue;
-                    // One message at a time, in queue order: a target's 180 and 200 arrive back to back, and handled
-                    // side by side (even partitioned by call, as delivery tasks race to the partition) the 200 could
-                    // win and the NOTIFY 180 was lost. Sharding the queue by call id is the way to scale (issue 5).
-                    e.ConcurrentMessageLimit = 1;
-                })
+            var saga = bus.AddSagaStateMachine<TransferStateMachine, TransferState>()
                 .Repository(r =>
                 {
                     r.RegisterSagaRepository<TransferState, IDocumentSession, SagaConsumeContextFactory<IDocumentSession, TransferState>,
@@ -46,6 +40,20 @@ public static class TransferExtensions
                     r.RegisterQuerySagaRepository<TransferState, MartenSagaRepositoryContextFactory<TransferState>>();
                     r.RegisterLoadSagaRepository<TransferState, MartenSagaRepositoryContextFactory<TransferState>>();
                 });
+            if (shards.Sharded)
+            {
+                saga.ExcludeFromConfigureEndpoints();
+            }
+            else
+            {
+                // One message at a time, in queue order (SagaShards says why).
+                saga.Endpoint(e =>
+                {
+                    e.Name = SagaShards.Queue;
+                    e.ConcurrentMessageLimit = 1;
+                });
+            }
+
             configureBus?.Invoke(bus);
         });
 
@@ -56,6 +64,11 @@ public static class TransferExtensions
             store.Schema.For<ScheduledTimeout>().Index(x => x.DueAt);
             store.Schema.For<ProcessedMessage>();
         });
+
+        if (shards.Sharded)
+        {
+            builder.Services.AddHostedService<SagaShardEndpoints>();
+        }
 
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHostedService<TimeoutScheduler>();

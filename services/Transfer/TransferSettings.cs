@@ -23,6 +23,12 @@ public sealed class TransferSettings
     /// <summary>How often the outbox is read when no commit has woken the dispatcher.</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many queues the saga's messages are spread over by call id, each handled one message at a time
+    /// (<see cref="Saga.SagaShards"/>); 1 is one queue the saga reads itself.
+    /// </summary>
+    public int SagaShards { get; set; } = 4;
+
     /// <summary>How often due timeouts are looked for: the most a timeout fires late.</summary>
     public TimeSpan SchedulerPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -22,6 +22,11 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
             failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.RetryAfterSeconds)} must be between 0 and 3600 (was {options.RetryAfterSeconds}).");
         }
 
+        if (options.SagaShards is < 1 or > 64)
+        {
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)} must be between 1 and 64 (was {options.SagaShards}).");
+        }
+
         return SettingRules.Result(failures);
     }
 

@@ -7,12 +7,37 @@ namespace Trunk.Policy.Balances;
 /// Runs a balance decision against the account's stream with optimistic concurrency: the events are appended
 /// only if no one appended since the state was read (Marten <c>FetchForWriting</c>). On a lost race the decision
 /// is taken again on the new state, so two reservations racing for the last cent cannot both win.
+/// <para>
+/// Within this process an account's decisions take turns (one of <see cref="Stripes"/> locks, chosen by the account
+/// id): transfers of one busy account arrive side by side, and racing each other they lost most attempts (thousands
+/// of conflicts, each an exception and a logged SQL error, at 20 transfers/s; ReserveFunds p99 470 ms on a loaded CI
+/// runner). Optimistic concurrency still guards against another Policy instance.
+/// </para>
 /// </summary>
 public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider time, ILogger<BalanceLedger> logger)
 {
     private const int MaxAttempts = 20;
+    private const int Stripes = 64;
+    private readonly SemaphoreSlim[] _turns = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task<TResult> DecideAsync<TResult>(
+        Guid accountId,
+        Func<Balance, DateTimeOffset, (IReadOnlyList<object> Events, TResult Result)> decide,
+        CancellationToken cancellationToken)
+    {
+        var turn = _turns[(accountId.GetHashCode() & int.MaxValue) % Stripes];
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await DecideInTurnAsync(accountId, decide, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<TResult> DecideInTurnAsync<TResult>(
         Guid accountId,
         Func<Balance, DateTimeOffset, (IReadOnlyList<object> Events, TResult Result)> decide,
         CancellationToken cancellationToken)

@@ -9,9 +9,9 @@ namespace Trunk.Transfer.Outbox;
 
 /// <summary>
 /// Sends (commands, to the owning Signaling instance's queue) or publishes (events and requests) every stored
-/// <see cref="OutboxMessage"/> in creation order, with the stored id as the bus message id, and marks it sent. It
+/// <see cref="OutboxMessage"/> in creation order, with the stored id as the bus message id, and deletes it. It
 /// runs on a signal after each commit and on a poll, so messages left by a stopped instance go out when it
-/// restarts. A crash between the send and the mark sends the message again with the same id: at-least-once, and
+/// restarts. A crash between the send and the delete sends the message again with the same id: at-least-once, and
 /// consumers deduplicate by message id.
 /// </summary>
 public sealed partial class OutboxDispatcher(
@@ -27,6 +27,15 @@ public sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await PurgeSentAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDispatchFailed(e);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -44,7 +53,11 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>Dispatches up to one batch of pending messages; returns how many were sent.</summary>
+    /// <summary>
+    /// Dispatches up to one batch of pending messages in creation order and deletes the sent ones in one commit (the
+    /// outbox holds only what is still to send, so finding it stays cheap however many messages went before); returns
+    /// how many were sent.
+    /// </summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
@@ -53,15 +66,34 @@ public sealed partial class OutboxDispatcher(
             .OrderBy(message => message.CreatedAt)
             .Take(BatchSize)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var message in pending)
+        var sent = 0;
+        try
         {
-            await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
-            message.SentAt = time.GetUtcNow();
-            session.Store(message);
-            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var message in pending)
+            {
+                await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
+                session.Delete(message);
+                sent++;
+            }
+        }
+        finally
+        {
+            if (sent > 0)
+            {
+                // What went out before a failure is not sent again; the rest stays for the next round.
+                await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
-        return pending.Count;
+        return sent;
+    }
+
+    /// <summary>Rows an earlier version kept after sending (marked <see cref="OutboxMessage.SentAt"/>): removed at start.</summary>
+    private async Task PurgeSentAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<OutboxMessage>(message => message.SentAt != null);
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)

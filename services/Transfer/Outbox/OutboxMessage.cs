@@ -3,7 +3,7 @@ namespace Trunk.Transfer.Outbox;
 /// <summary>
 /// A message the saga produced, stored in the same Marten transaction as the saga's state and dispatched by
 /// <see cref="OutboxDispatcher"/> after the commit. <see cref="Id"/> is the bus message id, so a message sent twice
-/// (the dispatcher stopped between the send and <see cref="SentAt"/>) is recognised by idempotent consumers.
+/// (the dispatcher stopped between the send and the delete) is recognised by idempotent consumers.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -15,7 +15,7 @@ public sealed class OutboxMessage
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The queue a command is sent to (<c>queue:&lt;name&gt;</c>); null for a published event or request.</summary>
+    /// <summary>Where a command or due timeout is sent (<c>queue:</c> or <c>exchange:</c> address); null for a published event or request.</summary>
     public string? Destination { get; set; }
 
     /// <summary>Where a request's response goes (the saga's own queue); null for events and commands.</summary>
@@ -25,6 +25,7 @@ public sealed class OutboxMessage
 
     public string Body { get; set; } = "";
 
+    /// <summary>Set by earlier versions, which kept sent rows; the dispatcher deletes such rows when it starts.</summary>
     public DateTimeOffset? SentAt { get; set; }
 
     /// <summary>The W3C trace context of the handling that produced it: dispatched later, it still joins its call's trace.</summary>

@@ -13,11 +13,8 @@ namespace Trunk.Transfer.Saga;
 /// <see cref="TransferState.Pending"/>: nothing here touches the bus or the database (the repository stores them,
 /// the outbox sends them).
 /// </summary>
-public sealed class TransferActions(TimeProvider time, ServiceIdentity identity, IOptions<TransferSettings> options)
+public sealed class TransferActions(TimeProvider time, ServiceIdentity identity, SagaShards shards, IOptions<TransferSettings> options)
 {
-    /// <summary>The saga's receive endpoint, where Policy's responses and the timeouts arrive.</summary>
-    public const string SagaQueue = "transfer-state";
-
     private TransferSettings Settings => options.Value;
 
     public DateTimeOffset Now => time.GetUtcNow();
@@ -26,7 +23,7 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
     {
         transfer.Pending.Request(transfer.CorrelationId, new CheckTransfer(
             transfer.CallId, Now, transfer.CorrelationId, transfer.AccountId, transfer.TrunkId, transfer.TargetNumber, transfer.ReferToHost),
-            Now, $"queue:{SagaQueue}");
+            Now, shards.AddressOf(transfer.CallId));
         SchedulePolicyDeadline(transfer);
     }
 
@@ -34,7 +31,7 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
     {
         transfer.Pending.Request(transfer.CorrelationId, new ReserveFunds(
             transfer.CallId, Now, transfer.CorrelationId, transfer.AccountId, transfer.TargetNumber, Settings.ReservedMinutes),
-            Now, $"queue:{SagaQueue}");
+            Now, shards.AddressOf(transfer.CallId));
         SchedulePolicyDeadline(transfer);
     }
 

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trunk.Transfer.Outbox;
+using Trunk.Transfer.Saga;
 
 namespace Trunk.Transfer.Scheduling;
 
@@ -10,13 +11,14 @@ namespace Trunk.Transfer.Scheduling;
 /// timeouts are <see cref="ScheduledTimeout"/> documents in PostgreSQL, written in the saga's own transaction
 /// (scheduling and cancelling are atomic with the state change). This service polls on a
 /// <see cref="TimeProvider"/> timer; each due timeout is moved, in one transaction, from the schedule to the outbox
-/// (published, so the saga's queue receives it). Nothing lives only in memory: a timeout scheduled before a restart
+/// (sent to the saga's queue of its call). Nothing lives only in memory: a timeout scheduled before a restart
 /// fires after it, at most one poll interval late. Two instances moving the same timeout collide on the outbox id
 /// and one of them rolls back.
 /// </summary>
 public sealed partial class TimeoutScheduler(
     IDocumentStore store,
     OutboxSignal signal,
+    SagaShards shards,
     TimeProvider time,
     IOptions<TransferSettings> settings,
     ILogger<TimeoutScheduler> logger) : BackgroundService
@@ -64,6 +66,7 @@ public sealed partial class TimeoutScheduler(
                 CallId = timeout.CallId,
                 TransferId = timeout.TransferId,
                 CreatedAt = now,
+                Destination = shards.AddressOf(timeout.CallId),
                 MessageType = timeout.MessageType,
                 Body = timeout.Body,
                 TraceParent = timeout.TraceParent,

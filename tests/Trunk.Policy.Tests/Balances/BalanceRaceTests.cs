@@ -1,23 +1,27 @@
 using System.Net.Http.Json;
+using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Messages = Trunk.Contracts.Policy;
 using Trunk.Policy.Balances;
 using Trunk.Policy.Tests.Support;
 
 namespace Trunk.Policy.Tests.Balances;
 
-/// <summary>Reservations racing for the same money on the real PostgreSQL: optimistic concurrency lets exactly the covered ones win.</summary>
+/// <summary>Reservations racing for the same money on the real PostgreSQL: exactly the covered ones win, none is lost.</summary>
 public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost>
 {
+    /// <summary>Two Policy instances (two ledgers on one database): the account's turns are per process, the stream's version guards both.</summary>
     [Fact]
-    public async Task When_two_reservations_race_for_the_last_cent_Should_let_exactly_one_win()
+    public async Task When_two_instances_reserve_the_last_cent_at_once_Should_let_exactly_one_win()
     {
         var account = await host.CreateAccountAsync();
         await host.TopUpAsync(account.Id, 0.01m);
-        var ledger = host.Services.GetRequiredService<BalanceLedger>();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        BalanceLedger[] ledgers = [new(store, TimeProvider.System, NullLogger<BalanceLedger>.Instance), new(store, TimeProvider.System, NullLogger<BalanceLedger>.Instance)];
 
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => ledger.DecideAsync(
+        var decisions = await Task.WhenAll(ledgers.Select(ledger => Task.Run(() => ledger.DecideAsync(
             account.Id,
             (state, now) =>
             {
@@ -27,7 +31,30 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
             CancellationToken.None))));
 
         Assert.Single(decisions, d => d.Covered);
-        Assert.Equal(0m, (await ledger.GetAsync(account.Id, CancellationToken.None)).Available);
+        Assert.Equal(0m, (await ledgers[0].GetAsync(account.Id, CancellationToken.None)).Available);
+    }
+
+    [Fact]
+    public async Task When_many_transfers_of_one_account_reserve_at_once_Should_reserve_each_once()
+    {
+        const int n = 40;
+        var account = await host.CreateAccountAsync();
+        await host.TopUpAsync(account.Id, 100m);
+        var ledger = host.Services.GetRequiredService<BalanceLedger>();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => Task.Run(() => ledger.DecideAsync(
+            account.Id,
+            (state, now) =>
+            {
+                var d = BalanceDecider.Handle(state, new Reserve(account.Id, Guid.NewGuid(), Guid.NewGuid(), 0.01m, 10), now);
+                return (d.Events, d);
+            },
+            CancellationToken.None))));
+
+        Assert.All(decisions, d => Assert.True(d.Covered));
+        var balance = await ledger.GetAsync(account.Id, CancellationToken.None);
+        Assert.Equal(n, balance.Reservations.Count);
+        Assert.Equal(100m - n * 0.10m, balance.Available);
     }
 
     [Fact]

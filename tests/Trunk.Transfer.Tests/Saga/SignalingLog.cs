@@ -12,6 +12,12 @@ public sealed class SignalingLog
 {
     private readonly ConcurrentQueue<ICallMessage> _commands = new();
     private readonly ConcurrentDictionary<ICallMessage, string?> _traces = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentQueue<ICallMessage> _published = new();
+
+    public void AddPublished(ICallMessage message) => _published.Enqueue(message);
+
+    /// <summary>What the saga published for the call (not its commands).</summary>
+    public IReadOnlyList<ICallMessage> PublishedFor(Guid callId) => [.. _published.Where(message => message.CallId == callId)];
 
     public void Add(ICallMessage command, string? traceId)
     {
@@ -61,6 +67,28 @@ public sealed class SignalingRecorder(SignalingLog log) :
     private Task Record(ICallMessage command)
     {
         log.Add(command, Activity.Current?.TraceId.ToHexString());
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The events and requests the saga published, as any subscriber sees them (this host's own temporary queue).</summary>
+public sealed class PublishedRecorder(SignalingLog log) :
+    IConsumer<TransferAccepted>, IConsumer<TransferPolicyDenied>, IConsumer<TransferFailed>, IConsumer<TransferCompleted>,
+    IConsumer<Trunk.Contracts.Policy.ChargeCall>
+{
+    public Task Consume(ConsumeContext<TransferAccepted> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<TransferPolicyDenied> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<TransferFailed> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<TransferCompleted> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<Trunk.Contracts.Policy.ChargeCall> context) => Record(context.Message);
+
+    private Task Record(ICallMessage message)
+    {
+        log.AddPublished(message);
         return Task.CompletedTask;
     }
 }

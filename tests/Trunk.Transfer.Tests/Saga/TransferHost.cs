@@ -58,6 +58,11 @@ public sealed class TransferHost : IAsyncDisposable
                 e.Name = SignalingQueue;
                 e.ConfigureConsumeTopology = false;
             });
+            bus.AddConsumer<PublishedRecorder>().Endpoint(e =>
+            {
+                e.Name = $"transfer-tests-published-{Guid.NewGuid():N}";
+                e.Temporary = true;
+            });
         });
         var app = builder.Build();
         await app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -1,0 +1,50 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Trunk.Contracts.Calls;
+using Trunk.Contracts.Policy;
+using Trunk.Contracts.Transfers;
+using Trunk.Transfer.Saga;
+
+namespace Trunk.Transfer.Tests.Saga;
+
+/// <summary>The saga's messages spread over shard queues by call id: each call always on one shard, every event forwarded.</summary>
+[Collection(TransferHostCollection.Name)]
+public sealed class SagaShardsTests(TransferHostFixture fixture)
+{
+    [Fact]
+    public void When_a_call_id_is_sharded_twice_Should_land_on_the_same_shard_and_spread_calls_over_all_shards()
+    {
+        var calls = Enumerable.Range(0, 400).Select(_ => NewId.NextGuid()).ToList();
+
+        Assert.All(calls, call => Assert.Equal(SagaShards.ShardOf(call, 4), SagaShards.ShardOf(new Guid(call.ToString()), 4)));
+        var perShard = calls.GroupBy(call => SagaShards.ShardOf(call, 4)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal([0, 1, 2, 3], perShard.Keys.Order());
+        Assert.All(perShard.Values, count => Assert.InRange(count, 50, 150));
+    }
+
+    [Fact]
+    public void When_sharded_Should_address_each_calls_shard_exchange_and_unsharded_the_one_queue()
+    {
+        var call = NewId.NextGuid();
+
+        Assert.Equal($"exchange:transfer-state-{SagaShards.ShardOf(call, 4)}", new SagaShards(4).AddressOf(call));
+        Assert.Equal("queue:transfer-state", new SagaShards(1).AddressOf(call));
+    }
+
+    [Fact]
+    public void When_the_saga_queue_is_forwarded_Should_forward_every_event_the_state_machine_consumes()
+    {
+        var machine = fixture.Host.Services.GetRequiredService<TransferStateMachine>();
+
+        var types = SagaShardEndpoints.EventTypes(machine);
+
+        Assert.Superset(
+            new HashSet<Type>
+            {
+                typeof(ReferReceived), typeof(TransferAllowed), typeof(TransferDenied), typeof(FundsReserved), typeof(InsufficientFunds),
+                typeof(TargetRinging), typeof(TargetAnswered), typeof(TargetFailed), typeof(CallBridged), typeof(ReferRejected),
+                typeof(LegHungUp), typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed),
+            },
+            types.ToHashSet());
+    }
+}
