@@ -93,6 +93,7 @@ public static class PolicyExtensions
         store.Schema.For<InboundTrunk>().UseOptimisticConcurrency(true).UniqueIndex(t => t.Domain).Index(t => t.AccountId);
         store.Schema.For<DidAssignment>();
         store.Schema.For<Rate>();
+        store.Schema.For<Settlement>();
         store.Projections.Add<BalanceProjection>(ProjectionLifecycle.Inline);
         store.Events.AddEventType<BalanceToppedUp>();
         store.Events.AddEventType<FundsReserved>();

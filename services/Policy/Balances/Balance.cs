@@ -7,7 +7,9 @@ public sealed record Reservation(Guid CallId, decimal Amount, decimal PricePerMi
 
 /// <summary>
 /// An account's money, folded from its balance stream. <see cref="Available"/> excludes what is reserved;
-/// <see cref="Charges"/> remembers every settled transfer so that a repeated charge changes nothing.
+/// <see cref="Charges"/> holds the settled transfers an earlier version remembered here; settlements are now
+/// <see cref="Settlement"/> documents, which the ledger shows here for the transfer being decided, so that a repeated
+/// charge or reservation changes nothing.
 /// </summary>
 public sealed record Balance
 {
@@ -57,7 +59,6 @@ public sealed record Balance
             Reservations = reservation is null || left == 0
                 ? Reservations.Remove(e.TransferId)
                 : Reservations.SetItem(e.TransferId, reservation with { Amount = left }),
-            Charges = Charges.SetItem(e.TransferId, e.Amount),
         };
     }
 }

@@ -45,7 +45,7 @@ public static class BalanceEndpoints
         }
 
         var topUp = new TopUp(id, request.Amount!.Value, request.Reference ?? Guid.NewGuid().ToString("N"));
-        await ledger.DecideAsync<bool>(id, (state, now) => (BalanceDecider.Handle(state, topUp, now), true), cancellationToken).ConfigureAwait(false);
+        await ledger.DecideAsync<bool>(id, null, (state, now) => (BalanceDecider.Handle(state, topUp, now), true), cancellationToken).ConfigureAwait(false);
         var balance = await ledger.GetAsync(id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/accounts/{id}/balance", View(account, balance));
     }

@@ -20,8 +20,13 @@ public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider tim
     private const int Stripes = 64;
     private readonly SemaphoreSlim[] _turns = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
 
+    /// <param name="accountId">The balance's stream.</param>
+    /// <param name="transferId">The transfer the decision is about, if any: its <see cref="Settlement"/> is shown to <paramref name="decide"/>.</param>
+    /// <param name="decide">The decision on the balance and the time: events to append and the result.</param>
+    /// <param name="cancellationToken">Cancels the wait for the account's turn and the database calls.</param>
     public async Task<TResult> DecideAsync<TResult>(
         Guid accountId,
+        Guid? transferId,
         Func<Balance, DateTimeOffset, (IReadOnlyList<object> Events, TResult Result)> decide,
         CancellationToken cancellationToken)
     {
@@ -29,7 +34,7 @@ public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider tim
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DecideInTurnAsync(accountId, decide, cancellationToken).ConfigureAwait(false);
+            return await DecideInTurnAsync(accountId, transferId, decide, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -39,6 +44,7 @@ public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider tim
 
     private async Task<TResult> DecideInTurnAsync<TResult>(
         Guid accountId,
+        Guid? transferId,
         Func<Balance, DateTimeOffset, (IReadOnlyList<object> Events, TResult Result)> decide,
         CancellationToken cancellationToken)
     {
@@ -46,14 +52,26 @@ public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider tim
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
+            var settlement = transferId is { } id ? await session.LoadAsync<Settlement>(id, cancellationToken).ConfigureAwait(false) : null;
             var stream = await session.Events.FetchForWriting<Balance>(accountId, cancellationToken).ConfigureAwait(false);
-            var (events, result) = decide(stream.Aggregate ?? Balance.Empty(accountId), time.GetUtcNow());
+            var balance = stream.Aggregate ?? Balance.Empty(accountId);
+            if (settlement is not null)
+            {
+                balance = balance with { Charges = balance.Charges.SetItem(settlement.Id, settlement.Charged) };
+            }
+
+            var (events, result) = decide(balance, time.GetUtcNow());
             if (events.Count == 0)
             {
                 return result;
             }
 
             stream.AppendMany(events);
+            foreach (var charged in events.OfType<CallCharged>())
+            {
+                session.Store(new Settlement(charged.TransferId, accountId, charged.Amount));
+            }
+
             try
             {
                 await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

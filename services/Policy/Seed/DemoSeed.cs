@@ -89,7 +89,7 @@ internal sealed partial class DemoSeed(IDocumentStore store, BalanceLedger ledge
         }
 
         var topUp = new TopUp(AccountId, 10m, TopUpReference);
-        await ledger.DecideAsync(AccountId, (state, now) => (BalanceDecider.Handle(state, topUp, now), true), cancellationToken)
+        await ledger.DecideAsync(AccountId, null, (state, now) => (BalanceDecider.Handle(state, topUp, now), true), cancellationToken)
             .ConfigureAwait(false);
     }
 

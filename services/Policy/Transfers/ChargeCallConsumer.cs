@@ -22,6 +22,7 @@ public sealed partial class ChargeCallConsumer(
         var charge = new Charge(request.AccountId, request.TransferId, request.CallId, request.Duration);
         var decision = await ledger.DecideAsync(
             request.AccountId,
+            request.TransferId,
             (state, now) =>
             {
                 var d = BalanceDecider.Handle(state, charge, now);

@@ -47,6 +47,7 @@ public sealed partial class ReserveFundsConsumer(
         var reserve = new Reserve(request.AccountId, request.TransferId, request.CallId, rate.PricePerMinute, request.Minutes);
         var decision = await ledger.DecideAsync(
             request.AccountId,
+            request.TransferId,
             (state, now) =>
             {
                 var d = BalanceDecider.Handle(state, reserve, now);

@@ -12,6 +12,10 @@ public sealed class BalanceDeciderTests
 
     private static Balance Given(params object[] facts) => BalanceDecider.Fold(AccountId, facts);
 
+    /// <summary>The balance as the ledger shows it for a settled transfer: its settlement among the charges.</summary>
+    private static Balance Settled(Balance balance, CallCharged charged) =>
+        balance with { Charges = balance.Charges.SetItem(charged.TransferId, charged.Amount) };
+
     private static BalanceToppedUp ToppedUp(decimal amount, string reference = "r1") => new(AccountId, amount, reference, Now);
 
     private static FundsReserved Reserved(decimal amount, decimal price = 0.10m, int minutes = 10) =>
@@ -113,7 +117,7 @@ public sealed class BalanceDeciderTests
     {
         var charged = new CallCharged(AccountId, TransferId, CallId, 0.15m, TimeSpan.FromSeconds(90), Now);
         var decision = BalanceDecider.Handle(
-            Given(ToppedUp(2m), Reserved(1m), charged), new Charge(AccountId, TransferId, CallId, TimeSpan.FromSeconds(90)), Now);
+            Settled(Given(ToppedUp(2m), Reserved(1m), charged), charged), new Charge(AccountId, TransferId, CallId, TimeSpan.FromSeconds(90)), Now);
 
         Assert.Empty(decision.Events);
         Assert.Equal(0.15m, decision.Charged);
@@ -133,7 +137,7 @@ public sealed class BalanceDeciderTests
     {
         var charged = new CallCharged(AccountId, TransferId, CallId, 0.15m, TimeSpan.FromSeconds(90), Now);
         var decision = BalanceDecider.Handle(
-            Given(ToppedUp(2m), Reserved(1m), charged), new Reserve(AccountId, TransferId, CallId, 0.10m, 10), Now);
+            Settled(Given(ToppedUp(2m), Reserved(1m), charged), charged), new Reserve(AccountId, TransferId, CallId, 0.10m, 10), Now);
 
         Assert.Empty(decision.Events);
     }

@@ -23,6 +23,7 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
 
         var decisions = await Task.WhenAll(ledgers.Select(ledger => Task.Run(() => ledger.DecideAsync(
             account.Id,
+            null,
             (state, now) =>
             {
                 var d = BalanceDecider.Handle(state, new Reserve(account.Id, Guid.NewGuid(), Guid.NewGuid(), 0.01m, 1), now);
@@ -44,6 +45,7 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => Task.Run(() => ledger.DecideAsync(
             account.Id,
+            null,
             (state, now) =>
             {
                 var d = BalanceDecider.Handle(state, new Reserve(account.Id, Guid.NewGuid(), Guid.NewGuid(), 0.01m, 10), now);

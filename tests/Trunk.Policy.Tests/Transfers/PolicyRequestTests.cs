@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using MassTransit;
 using Trunk.Contracts.Policy;
+using Balance = Trunk.Policy.Balances.Balance;
 using BalanceView = Trunk.Policy.Balances.BalanceView;
 using Trunk.Policy.Tests.Support;
 
@@ -88,6 +91,38 @@ public sealed class PolicyRequestTests(PolicyHost host) : IClassFixture<PolicyHo
         var balance = await host.Http.GetFromJsonAsync<BalanceView>($"/accounts/{account.Id}/balance", PolicyHost.Json);
         Assert.Equal(0.975m, balance!.Available);
         Assert.Equal(0m, balance.Reserved);
+    }
+
+    [Fact]
+    public async Task When_settled_transfers_repeat_their_reservation_or_charge_Should_hold_nothing_and_keep_the_balance_document_small()
+    {
+        await host.SetRateAsync("1", 0.01m);
+        var account = await host.CreateAccountAsync();
+        await host.TopUpAsync(account.Id, 10m);
+        var reserveClient = host.RequestClient<ReserveFunds>("policy-reserve-funds");
+        var chargeClient = host.RequestClient<ChargeCall>("policy-charge-call");
+        var transfers = Enumerable.Range(0, 5).Select(_ => (Call: Guid.NewGuid(), Transfer: Guid.NewGuid())).ToList();
+
+        foreach (var (call, transfer) in transfers)
+        {
+            await reserveClient.GetResponse<FundsReserved, InsufficientFunds>(
+                new ReserveFunds(call, TimeProvider.System.GetUtcNow(), transfer, account.Id, "+14155550123", 60));
+            await chargeClient.GetResponse<CallCharged>(new ChargeCall(call, TimeProvider.System.GetUtcNow(), transfer, account.Id, TimeSpan.FromSeconds(60)));
+        }
+
+        var (lateCall, lateTransfer) = transfers[0];
+        var late = await reserveClient.GetResponse<FundsReserved, InsufficientFunds>(
+            new ReserveFunds(lateCall, TimeProvider.System.GetUtcNow(), lateTransfer, account.Id, "+14155550123", 60));
+        var chargedAgain = await chargeClient.GetResponse<CallCharged>(
+            new ChargeCall(lateCall, TimeProvider.System.GetUtcNow(), lateTransfer, account.Id, TimeSpan.FromSeconds(60)));
+
+        Assert.True(late.Is(out Response<FundsReserved>? _));
+        Assert.Equal(0.01m, chargedAgain.Message.Amount);
+        var view = await host.Http.GetFromJsonAsync<BalanceView>($"/accounts/{account.Id}/balance", PolicyHost.Json);
+        Assert.Equal(10m - 5 * 0.01m, view!.Available);
+        Assert.Equal(0m, view.Reserved);
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Empty((await session.LoadAsync<Balance>(account.Id))!.Charges);
     }
 
     [Fact]
