@@ -21,15 +21,7 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
         var store = host.Services.GetRequiredService<IDocumentStore>();
         BalanceLedger[] ledgers = [new(store, TimeProvider.System, NullLogger<BalanceLedger>.Instance), new(store, TimeProvider.System, NullLogger<BalanceLedger>.Instance)];
 
-        var decisions = await Task.WhenAll(ledgers.Select(ledger => Task.Run(() => ledger.DecideAsync(
-            account.Id,
-            null,
-            (state, now) =>
-            {
-                var d = BalanceDecider.Handle(state, new Reserve(account.Id, Guid.NewGuid(), Guid.NewGuid(), 0.01m, 1), now);
-                return (d.Events, d);
-            },
-            CancellationToken.None))));
+        var decisions = await Task.WhenAll(ledgers.Select(ledger => Task.Run(() => ReserveAsync(ledger, account.Id, 0.01m, 1))));
 
         Assert.Single(decisions, d => d.Covered);
         Assert.Equal(0m, (await ledgers[0].GetAsync(account.Id, CancellationToken.None)).Available);
@@ -43,15 +35,7 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
         await host.TopUpAsync(account.Id, 100m);
         var ledger = host.Services.GetRequiredService<BalanceLedger>();
 
-        var decisions = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => Task.Run(() => ledger.DecideAsync(
-            account.Id,
-            null,
-            (state, now) =>
-            {
-                var d = BalanceDecider.Handle(state, new Reserve(account.Id, Guid.NewGuid(), Guid.NewGuid(), 0.01m, 10), now);
-                return (d.Events, d);
-            },
-            CancellationToken.None))));
+        var decisions = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => Task.Run(() => ReserveAsync(ledger, account.Id, 0.01m, 10))));
 
         Assert.All(decisions, d => Assert.True(d.Covered));
         var balance = await ledger.GetAsync(account.Id, CancellationToken.None);
@@ -77,4 +61,16 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
         Assert.Equal(0m, balance!.Available);
         Assert.Equal((n - 1) * 0.50m, balance.Reserved);
     }
+
+    /// <summary>A new transfer's reservation of <paramref name="minutes"/> at <paramref name="pricePerMinute"/>, straight on the ledger.</summary>
+    private static Task<ReservationDecision> ReserveAsync(BalanceLedger ledger, Guid accountId, decimal pricePerMinute, int minutes) =>
+        ledger.DecideAsync(
+            accountId,
+            null,
+            (state, now) =>
+            {
+                var d = BalanceDecider.Handle(state, new Reserve(accountId, Guid.NewGuid(), Guid.NewGuid(), pricePerMinute, minutes), now);
+                return (d.Events, d);
+            },
+            CancellationToken.None);
 }
