@@ -16,15 +16,7 @@ internal static class BenchBacklog
 {
     public static async Task PublishAsync(string queue, IReadOnlyList<ICallEvent> events)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestInfrastructure.RabbitHost,
-            Port = TestInfrastructure.RabbitPort,
-            VirtualHost = TestInfrastructure.RabbitVirtualHost,
-            UserName = TestInfrastructure.RabbitUsername,
-            Password = TestInfrastructure.RabbitPassword,
-        };
-        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: true);

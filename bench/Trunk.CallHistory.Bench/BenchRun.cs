@@ -71,8 +71,10 @@ public sealed class BenchRun : IAsyncDisposable
     public async Task<string> AppendRateAsync(IReadOnlyList<ICallEvent> backlog)
     {
         var watch = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stored = await WaitForStoredAsync(0, backlog.Count, watch);
         var storedAfter = watch.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var caughtUp = await WaitForDaemonAsync(watch);
         _storedEvents += stored;
         var appended = await AppendTimesAsync(0);
@@ -86,6 +88,7 @@ public sealed class BenchRun : IAsyncDisposable
             | measure | value | goal | ratio |
             |---|---|---|---|
             | events appended per second (first → last append, PostgreSQL clock) | {rate:0} | 5,000 | {rate / 5000:0.00} |
+            | CPU of the bench process (consumer, writer, daemon) per 1,000 events stored | {cpu.TotalMilliseconds * 1000 / Math.Max(stored, 1):0} ms | | |
             | async daemon caught up, after the host was ready | {caughtUp} | | |
 
             """;

@@ -96,7 +96,7 @@ public static class CallHistoryExtensions
         store.Projections.Add<SipTraceProjection>(ProjectionLifecycle.Inline);
         store.Schema.For<CallOutcome>().Duplicate(o => o.Cause).Duplicate(o => o.StartedAt).Duplicate(o => o.Hour)
             .Duplicate(o => o.TrunkId).Duplicate(o => o.AccountId);
-        store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async, o => o.BatchSize = 2000);
+        store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async);
 
         // Projection lag (issue 7: p99 under 1 s): the daemon hears of each append by NOTIFY instead of its next poll,
         // and polls (its fallback) every 100 ms while events flow.

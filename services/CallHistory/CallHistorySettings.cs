@@ -21,10 +21,14 @@ public sealed class CallHistorySettings
     public bool RunProjectionDaemon { get; set; } = true;
 
     /// <summary>Parallel writers of call events (a call always goes to the same one); see <see cref="Recording.CallEventWriter"/>.</summary>
-    public int Writers { get; set; } = 4;
+    public int Writers { get; set; } = 2;
 
-    /// <summary>The most call events one writer appends in one transaction.</summary>
-    public int WriterBatchSize { get; set; } = 500;
+    /// <summary>
+    /// The most call events one writer appends in one transaction. When the writers are saturated, events wait in
+    /// open transactions for about Writers × WriterBatchSize / (events per second): the projection daemon sees an event
+    /// only after its commit, so this bounds the lag as much as the throughput.
+    /// </summary>
+    public int WriterBatchSize { get; set; } = 250;
 
     /// <summary>
     /// How many event messages the queue hands over ahead of their commit (RabbitMQ prefetch and MassTransit's concurrent

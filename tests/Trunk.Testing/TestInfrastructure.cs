@@ -44,6 +44,16 @@ public static class TestInfrastructure
         ["RabbitMq:Password"] = RabbitPassword,
     };
 
+    /// <summary>A RabbitMQ client for the test broker's virtual host, for what a test does on the broker itself (a queue it reads or deletes).</summary>
+    public static RabbitMQ.Client.ConnectionFactory RabbitConnectionFactory() => new()
+    {
+        HostName = RabbitHost,
+        Port = RabbitPort,
+        VirtualHost = RabbitVirtualHost,
+        UserName = RabbitUsername,
+        Password = RabbitPassword,
+    };
+
     private static string TestAssemblyName { get; } = Path.GetFileNameWithoutExtension(
         Directory.GetFiles(AppContext.BaseDirectory, "*.Tests.dll").Single());
 

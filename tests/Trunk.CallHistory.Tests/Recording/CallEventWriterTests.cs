@@ -131,15 +131,7 @@ public sealed class CallEventWriterTests(CallHistoryHost host)
     /// <summary>Waits for a message on <paramref name="queue"/> (after the bus's retries end), takes it and deletes the queue; returns its MessageId.</summary>
     private static async Task<string?> WaitForMessageAsync(string queue)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestInfrastructure.RabbitHost,
-            Port = TestInfrastructure.RabbitPort,
-            VirtualHost = TestInfrastructure.RabbitVirtualHost,
-            UserName = TestInfrastructure.RabbitUsername,
-            Password = TestInfrastructure.RabbitPassword,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync();
         var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
         while (TimeProvider.System.GetUtcNow() < deadline)
         {
