@@ -99,8 +99,13 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
                 if (response.IsProvisional)
                 {
                     onProvisional?.Invoke(response);
+                    return;
                 }
-                else if (!completion.TrySetResult(response))
+
+                // The transaction lingers 32 s after its final response (Timers D, M): it must not keep the caller's
+                // callback, and what that reaches (a whole call), alive that long.
+                onProvisional = null;
+                if (!completion.TrySetResult(response))
                 {
                     // RFC 6026 §8.4: later 2xx in Accepted (retransmissions, forks) go to the TU as strays.
                     OnStrayResponse?.Invoke(response, new SipPeer(destination.Protocol, destination.EndPoint, destination.EndPoint));

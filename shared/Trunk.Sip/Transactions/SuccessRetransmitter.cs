@@ -68,7 +68,7 @@ internal sealed class SuccessRetransmitter
 
                 _interval = interval;
                 _timer?.Dispose();
-                _timer = owner._time.CreateTimer(_ => Fire(), null, interval, Timeout.InfiniteTimeSpan);
+                _timer = TransactionTimer.Start(owner._time, _ => Fire(), interval);
             }
         }
 

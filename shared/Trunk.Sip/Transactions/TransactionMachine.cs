@@ -128,7 +128,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
             return;
         }
 
-        _armed[timer] = _time.CreateTimer(_ => OnTimer(timer), null, due.Value, Timeout.InfiniteTimeSpan);
+        _armed[timer] = TransactionTimer.Start(_time, _ => OnTimer(timer), due.Value);
     }
 
     private void OnTimer(TransactionEvent timer)
