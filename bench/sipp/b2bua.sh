@@ -5,7 +5,9 @@
 # per step, 0 failed calls to pass) and records the highest rate passed, the INVITE-in -> INVITE-out latency p50/p99
 # (from a dumpcap capture of the INVITEs on loopback read by invite_latency.py, paired by the caller number SIPp puts in From), process CPU and
 # the load average. Writes bench/results/b2bua.md.
-# Usage: [SKIP_BUILD=1] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# SIGNALING_ENV adds settings or runtime knobs to Signaling's environment (e.g. "DOTNET_gcServer=1" runs it with
+# Server GC, as before bench/results/b2bua.md's fix).
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -67,11 +69,11 @@ did="+4930$(shuf -i 10000000-99999999 -n 1)"
 curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts" -H 'Content-Type: application/json' \
   -d "{\"id\":\"$account\",\"name\":\"bench\",\"homeCountry\":\"DE\",\"currency\":\"EUR\"}" >/dev/null
 curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts/$account/trunks" -H 'Content-Type: application/json' \
-  -d "{\"domain\":\"bench-${account:0:8}.trunk.example\",\"dids\":[\"$did\"],\"terminationUris\":[\"sip:127.0.0.1:$uas_port\"],\"carrierGateway\":\"sip:127.0.0.1:9\",\"callsPerSecond\":10000,\"sipTraceEnabled\":true}" >/dev/null
+  -d "{\"domain\":\"bench-${account:0:8}.trunk.example\",\"dids\":[\"$did\"],\"terminationUris\":[\"sip:127.0.0.1:$uas_port\"],\"carrierGateway\":\"sip:127.0.0.1:9\",\"callsPerSecond\":10000,\"media\":\"Passthrough\",\"sipTraceEnabled\":true}" >/dev/null
 
 # Logging at Warning: the figure is the B2BUA's, not the console's. Limits above any rate tried (they are tested elsewhere).
 start_host Signaling $sig_http Sip__ListenAddress=127.0.0.1 Sip__Port=$sig_port Sip__CallsPerSecondPerSource=100000 \
-  Sip__CallsPerSecondPerTrunk=100000 Logging__LogLevel__Default=Warning Logging__LogLevel__Trunk=Warning
+  Sip__CallsPerSecondPerTrunk=100000 Logging__LogLevel__Default=Warning Logging__LogLevel__Trunk=Warning ${SIGNALING_ENV:-}
 signaling_pid=${pids[-1]}
 
 cat >"$work/kamailio.cfg" <<CFG
