@@ -214,8 +214,10 @@ internal sealed partial class EndpointDialer(
         }
 
         leg.Dialog = endpointDialog;
-        await sip.SendAckAsync(call, LegSide.Endpoint, endpointDialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
+        // Media has the endpoint's SDP before the ACK goes: an endpoint may REFER as soon as it has the ACK, and its
+        // dialog must be known by then (else 481).
         var sdp = await CallerAnswerAsync(call, leg, answer).ConfigureAwait(false);
+        await sip.SendAckAsync(call, LegSide.Endpoint, endpointDialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
         if (!sdp.Allocated)
         {
             LogMediaFailed(call.Id, call.SipCallId, sdp.FailureCode, sdp.Reason);

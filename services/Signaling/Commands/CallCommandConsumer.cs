@@ -19,10 +19,26 @@ internal sealed partial class CallCommandConsumer(
     ILogger<CallCommandConsumer> logger)
     : IConsumer<AnswerRefer>, IConsumer<SendReferNotify>, IConsumer<DialTarget>, IConsumer<CancelTarget>, IConsumer<BridgeLegs>, IConsumer<HangUpLeg>
 {
-    public Task Consume(ConsumeContext<AnswerRefer> context) => With(context.Message, call =>
+    /// <summary>
+    /// Hands the decision to the held REFER and waits (a second at most) until its answer went out, so that the 202
+    /// leaves before the NOTIFY 100 the saga sends next, which this queue takes only after.
+    /// </summary>
+    public Task Consume(ConsumeContext<AnswerRefer> context) => With(context.Message, async call =>
     {
-        call.Transfer?.Decision.TrySetResult(context.Message);
-        return Task.CompletedTask;
+        if (call.Transfer is not { } transfer)
+        {
+            return;
+        }
+
+        transfer.Decision.TrySetResult(context.Message);
+        try
+        {
+            await transfer.Answered.Task.WaitAsync(AnswerWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogAnswerLate(call.Id, transfer.Id);
+        }
     });
 
     public Task Consume(ConsumeContext<SendReferNotify> context) => With(context.Message, call => transfers.NotifyAsync(call, context.Message));
@@ -40,6 +56,8 @@ internal sealed partial class CallCommandConsumer(
 
     public Task Consume(ConsumeContext<HangUpLeg> context) => With(context.Message, call => transfers.HangUpAsync(call, context.Message));
 
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(1);
+
     private Task With(ICallMessage command, Func<Call, Task> action)
     {
         if (calls.TryGet(command.CallId, out var call))
@@ -50,6 +68,9 @@ internal sealed partial class CallCommandConsumer(
         LogUnknownCall(command.GetType().Name, command.CallId);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: the REFER of transfer {TransferId} was not answered within a second of its decision")]
+    private partial void LogAnswerLate(Guid callId, Guid transferId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Command} for call {CallId} dropped: this instance holds no such call")]
     private partial void LogUnknownCall(string command, Guid callId);

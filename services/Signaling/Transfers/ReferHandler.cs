@@ -68,6 +68,20 @@ internal sealed partial class ReferHandler(
             call.Trunk.TrunkId, call.CallerNumber, transfer.TargetNumber, verdict.Host, transfer.ReferredBy, (uint)(refer.CSeq?.Number ?? 0),
             transfer.NotifyRequested));
 
+        try
+        {
+            await AnswerAsync(call, request, arrived, transfer).ConfigureAwait(false);
+        }
+        finally
+        {
+            transfer.Answered.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits for the saga's decision and answers the REFER with it (503 with Retry-After when none comes in time).</summary>
+    private async Task AnswerAsync(Call call, IncomingRequest request, long arrived, Transfer transfer)
+    {
+        var refer = request.Request;
         AnswerRefer decision;
         try
         {

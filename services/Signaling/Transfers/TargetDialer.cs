@@ -140,6 +140,8 @@ internal sealed partial class TargetDialer(
         }
 
         leg.Dialog = dialog;
+        // Media has the target's SDP before the ACK goes, so that the target's dialog is known once it may use it.
+        var anchored = call.MediaAnchored ? await AnchorAnswerAsync(call, leg, answer).ConfigureAwait(false) : default;
         await sip.SendAckAsync(call, LegSide.Target, dialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
         bool callGone;
         lock (call.Gate)
@@ -158,21 +160,23 @@ internal sealed partial class TargetDialer(
             return;
         }
 
-        if (call.MediaAnchored)
+        if (call.MediaAnchored && !anchored.Allocated)
         {
-            var pending = answer.Body.IsEmpty ? leg.PendingAnchor : media.AnchorAnswerAsync(call, leg, answer.Body);
-            var anchored = pending is null ? MediaAnswer.Failed(488, "The target answered without SDP") : await pending.ConfigureAwait(false);
-            if (!anchored.Allocated)
-            {
-                // No common codec (or Media gone): the target is released and the caller stays (NOTIFY with Media's code).
-                await legs.EndAsync(call, leg).ConfigureAwait(false);
-                await FailedAsync(call, transferId, anchored.FailureCode, anchored.Reason).ConfigureAwait(false);
-                return;
-            }
+            // No common codec (or Media gone): the target is released and the caller stays (NOTIFY with Media's code).
+            await legs.EndAsync(call, leg).ConfigureAwait(false);
+            await FailedAsync(call, transferId, anchored.FailureCode, anchored.Reason).ConfigureAwait(false);
+            return;
         }
 
         calls.AddDialog(call, LegSide.Target, dialog!);
         events.Publish(new TargetAnswered(call.Id, time.GetUtcNow(), identity.InstanceId, transferId));
+    }
+
+    /// <summary>Media's answer to the target's SDP (its 200's, or the 183's it repeats).</summary>
+    private Task<MediaAnswer> AnchorAnswerAsync(Call call, Leg leg, SipResponse answer)
+    {
+        var pending = answer.Body.IsEmpty ? leg.PendingAnchor : media.AnchorAnswerAsync(call, leg, answer.Body);
+        return pending ?? Task.FromResult(MediaAnswer.Failed(488, "The target answered without SDP"));
     }
 
     /// <summary>

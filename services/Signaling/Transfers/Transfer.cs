@@ -20,6 +20,9 @@ internal sealed class Transfer(Guid id, IncomingRequest refer, string targetNumb
 
     public TaskCompletionSource<AnswerRefer> Decision { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed once the REFER's final response went out: the saga's next command (NOTIFY 100) waits for it.</summary>
+    public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool Accepted { get; set; }
 
     public ReferSubscription? Subscription { get; set; }

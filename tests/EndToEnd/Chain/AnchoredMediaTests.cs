@@ -19,6 +19,7 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
 {
     private const double CallerTone = 700;
     private const double TargetTone = 1000;
+    private const double EndpointTone = 500;
     private static readonly TimeSpan Listen = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -48,6 +49,46 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
         var media = await MediaOfCallAsync(did);
         Assert.Contains(media, m => m.GetProperty("leg").GetString() == "Caller" && m.GetProperty("packets").GetInt64() > 25);
         Assert.Contains(media, m => m.GetProperty("leg").GetString() == "Target" && m.GetProperty("packets").GetInt64() > 25);
+    }
+
+    [Fact]
+    public async Task When_an_anchored_transfer_rings_out_Should_give_the_caller_back_to_the_endpoint_after_the_ringback()
+    {
+        const string TargetNumber = "+14155551234";
+        using var callerRtp = new RtpPeer();
+        using var endpointRtp = new RtpPeer();
+        var policy = trunk.Policy.Http;
+        await PolicyAdmin.SetRateAsync(policy, "1", 0.01m);
+        var accountId = await PolicyAdmin.CreateAccountAsync(policy, 100m);
+        var domain = PolicyAdmin.NewDomain();
+        var did = PolicyAdmin.NewDid();
+        await using var target = Sipp.Server(Scenario.Write("uas_rings_until_cancel.xml", Values()));
+        await using var endpoint = Sipp.Server(Scenario.Write("uas_refers.xml", Values(
+            ("REFER_HEADERS", Headers($"Refer-To: <sip:{TargetNumber}@{domain}>")),
+            ("REFER_CODE", "202"),
+            ("RTP_PORT", Port(endpointRtp.Port)),
+            ("AFTER_REFER", Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 480 Temporarily Unavailable")))));
+        await PolicyAdmin.CreateTrunkAsync(policy, accountId, domain, did, endpoint.Uri, target.Uri, ringTimeoutSeconds: 2, media: "Anchored");
+        // The endpoint talks for 8 s from the caller's first packet: before the transfer and after it failed.
+        var endpointTalks = Task.Run(() => Talk(endpointRtp, EndpointTone, hearing: packets => packets.Count >= 25, frames: 400));
+
+        await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("HOLD_MS", "9000"), ("RTP_PORT", Port(callerRtp.Port)))),
+            trunk.SipPort, did);
+        var media = await CallersMediaAddressAsync(did);
+        var atCaller = Talk(callerRtp, CallerTone, media: media, hearing: packets => Runs(packets) is [.., { Ssrc: var ringback }, { Ssrc: var back, Count: >= 25 }]
+            && back == endpointRtp.Ssrc && ringback != endpointRtp.Ssrc);
+
+        await caller.AssertPassedAsync("caller", trunk.Logs);
+        await endpoint.AssertPassedAsync("endpoint", trunk.Logs);
+        await target.AssertPassedAsync("target", trunk.Logs);
+        var runs = Runs(atCaller);
+        Assert.True(runs is [.., { Ssrc: var tone }, { Ssrc: var again }] && tone != endpointRtp.Ssrc && again == endpointRtp.Ssrc,
+            $"The caller heard {string.Join(", ", runs.Select(r => $"{r.Count} packets of {(r.Ssrc == endpointRtp.Ssrc ? "the endpoint" : r.Ssrc)}"))}\n{trunk.Logs()}");
+        var ringbackRun = atCaller.Where(p => p.Ssrc == runs[^2].Ssrc).ToList();
+        AssertTone(MuLaw.Samples(ringbackRun.Select(p => p.Payload)), [440, 480], [350, EndpointTone, CallerTone], "ringback at the caller");
+        AssertTone(MuLaw.Samples(atCaller.Skip(atCaller.Count - runs[^1].Count + 2).Select(p => p.Payload)), [EndpointTone], [440, 480, CallerTone],
+            "the endpoint's voice at the caller after the transfer failed");
+        Assert.Contains(await endpointTalks, p => p.Ssrc == callerRtp.Ssrc);
     }
 
     [Fact]
@@ -96,22 +137,28 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
     }
 
     /// <summary>
-    /// A phone's RTP: waits for Media's first packet (which names the port to answer to), then speaks a tone every
-    /// 20 ms (for 2 s at least) and keeps what it hears until <paramref name="hearing"/> has enough or <see cref="Listen"/> is up.
+    /// A phone's RTP: speaks a tone every 20 ms (<paramref name="frames"/> at least) to <paramref name="media"/>, or,
+    /// when that is not known, to where Media's first packet came from; keeps what it hears until
+    /// <paramref name="hearing"/> has enough or <see cref="Listen"/> is up.
     /// </summary>
-    private static List<ReceivedRtp> Talk(RtpPeer phone, double tone, Func<List<ReceivedRtp>, bool> hearing)
+    private static List<ReceivedRtp> Talk(RtpPeer phone, double tone, Func<List<ReceivedRtp>, bool> hearing, IPEndPoint? media = null, int frames = 100)
     {
         var heard = new List<ReceivedRtp>();
         var deadline = Stopwatch.StartNew();
-        if (phone.Receive(Listen) is not { } first)
+        if (media is null)
         {
-            return heard;
+            if (phone.Receive(Listen) is not { } first)
+            {
+                return heard;
+            }
+
+            heard.Add(first);
+            media = first.From;
         }
 
-        heard.Add(first);
         var frame = 0;
         var clock = Stopwatch.StartNew();
-        while ((!hearing(heard) || frame < 100) && deadline.Elapsed < Listen)
+        while ((!hearing(heard) || frame < frames) && deadline.Elapsed < Listen)
         {
             if (phone.Receive(TimeSpan.FromMilliseconds(5)) is { } packet)
             {
@@ -120,7 +167,7 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
 
             while (clock.Elapsed.TotalMilliseconds >= frame * 20)
             {
-                phone.Send(first.From, 0, MuLaw.ToneFrame(tone, frame++));
+                phone.Send(media, 0, MuLaw.ToneFrame(tone, frame++));
             }
         }
 
@@ -152,6 +199,48 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
                 return calls[0];
             }
 
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Consecutive packets of one source, as (SSRC, count), in the order they were heard.</summary>
+    private static List<(uint Ssrc, int Count)> Runs(List<ReceivedRtp> packets)
+    {
+        var runs = new List<(uint Ssrc, int Count)>();
+        foreach (var packet in packets)
+        {
+            if (runs.Count > 0 && runs[^1].Ssrc == packet.Ssrc)
+            {
+                runs[^1] = (packet.Ssrc, runs[^1].Count + 1);
+            }
+            else
+            {
+                runs.Add((packet.Ssrc, 1));
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>Where Media takes the caller's RTP: the SDP of the 200 the trunk sent the caller, read from the call's SIP trace.</summary>
+    private async Task<IPEndPoint> CallersMediaAddressAsync(string did)
+    {
+        var id = (await SummaryAsync(did, _ => true)).GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var trace = await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(new Uri($"/calls/{id}/sip-trace", UriKind.Relative));
+            var answer = trace.GetProperty("messages").EnumerateArray()
+                .Where(m => m.GetProperty("leg").GetString() == "Caller" && m.GetProperty("direction").GetString() == "Sent")
+                .Select(m => m.GetProperty("raw").GetString()!)
+                .FirstOrDefault(raw => raw.StartsWith("SIP/2.0 200", StringComparison.Ordinal) && raw.Contains("m=audio", StringComparison.Ordinal));
+            if (answer is not null)
+            {
+                var port = System.Text.RegularExpressions.Regex.Match(answer, @"m=audio (\d+)").Groups[1].Value;
+                return new IPEndPoint(IPAddress.Loopback, int.Parse(port, CultureInfo.InvariantCulture));
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No 200 to the caller in the SIP trace of call {id}\n{trunk.Logs()}");
             await Task.Delay(200);
         }
     }

@@ -141,7 +141,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             target: Scenario.Write("uas_rings_until_cancel.xml", Values()),
             endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 480 Temporarily Unavailable"),
             callerScenario: "caller_hangs_up.xml",
-            ringTimeoutSeconds: 1);
+            ringTimeoutSeconds: 2);
     }
 
     private sealed record PlacedCall(string Did, Guid AccountId);
