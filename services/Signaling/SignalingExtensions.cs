@@ -70,7 +70,8 @@ public static class SignalingExtensions
         ?? throw new InvalidOperationException("AddServiceDefaults must run before AddSignaling.");
 
     /// <summary>
-    /// One consumer at a time keeps a call's commands in the order the saga sent them (NOTIFY 100 before 180). The queue
+    /// One message at a time keeps the commands in the order the saga sent them (NOTIFY 100 before 180); each call then
+    /// runs its own in that order, beside other calls (<see cref="CommandLane"/>). The queue
     /// is durable, as a plain <c>queue:</c> send declares it; a RabbitMQ <c>expires</c> policy removes those of dead instances.
     /// </summary>
     private static void Configure(IEndpointRegistrationConfigurator endpoint, string queue)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Trunk.Contracts;
 using Trunk.Contracts.Policy;
+using Trunk.Signaling.Commands;
 using Trunk.Signaling.Tracing;
 using Trunk.Signaling.Transfers;
 using Trunk.Sip.Transactions;
@@ -43,6 +44,9 @@ internal sealed class Call(Guid id, TrunkSettings trunk, IncomingRequest callerI
     public bool Ended { get; set; }
 
     public SipTraceBuffer Trace { get; } = new();
+
+    /// <summary>The saga's commands for this call, in order (<see cref="Commands.CallCommandConsumer"/>).</summary>
+    public CommandLane Commands { get; } = new();
 
     /// <summary>
     /// Anchored media: the queue of the Media instance that holds the call, known from the caller leg's allocation;

@@ -58,19 +58,40 @@ internal sealed partial class CallCommandConsumer(
 
     private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Hands the command to its call's lane and returns: the queue delivers in order (one message at a time) and each
+    /// call runs its own commands in that order, side by side with other calls. A command's failure is logged; its
+    /// call lives only in this process, so a retry from the broker could not do better.
+    /// </summary>
     private Task With(ICallMessage command, Func<Call, Task> action)
     {
         if (calls.TryGet(command.CallId, out var call))
         {
-            return action(call!);
+            _ = call!.Commands.Run(() => RunAsync(command, call, action));
+            return Task.CompletedTask;
         }
 
         LogUnknownCall(command.GetType().Name, command.CallId);
         return Task.CompletedTask;
     }
 
+    private async Task RunAsync(ICallMessage command, Call call, Func<Call, Task> action)
+    {
+        try
+        {
+            await action(call).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogCommandFailed(exception, command.GetType().Name, call.Id, call.SipCallId);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: the REFER of transfer {TransferId} was not answered within a second of its decision")]
     private partial void LogAnswerLate(Guid callId, Guid transferId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Command} for call {CallId} (SIP Call-ID {SipCallId}) failed")]
+    private partial void LogCommandFailed(Exception exception, string command, Guid callId, string sipCallId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Command} for call {CallId} dropped: this instance holds no such call")]
     private partial void LogUnknownCall(string command, Guid callId);
