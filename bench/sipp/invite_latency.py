@@ -5,29 +5,18 @@ Usage: invite_latency.py CAPTURE.pcap IN_PORT OUT_PORT. Pairs the first INVITE t
 OUT_PORT that carries the same From user (the caller number) and prints "p50_ms p99_ms pairs".
 """
 import re
-import struct
 import sys
+
+from loopback_pcap import udp_packets
 
 FROM_USER = re.compile(rb"\r\n(?:From|f):[^\r\n]*?sip:([^@;>\r\n]+)@", re.IGNORECASE)
 
 
 def invites(path):
-    with open(path, "rb") as f:
-        header = f.read(24)
-        magic = struct.unpack("<I", header[:4])[0]
-        scale = 1e-9 if magic == 0xA1B23C4D else 1e-6
-        while True:
-            record = f.read(16)
-            if len(record) < 16:
-                return
-            seconds, fraction, captured, _ = struct.unpack("<IIII", record)
-            frame = f.read(captured)
-            ihl = (frame[14] & 0x0F) * 4
-            udp = 14 + ihl
-            port = struct.unpack(">H", frame[udp + 2:udp + 4])[0]
-            match = FROM_USER.search(frame, udp + 8)
-            if match:
-                yield seconds + fraction * scale, port, match.group(1)
+    for at, _, port, payload in udp_packets(path):
+        match = FROM_USER.search(payload)
+        if match:
+            yield at, port, match.group(1)
 
 
 def main():

@@ -13,29 +13,13 @@ puts the caller's number in From on both legs). For each call, first copies only
 Prints one line per measure: "name p50_ms p99_ms max_ms count".
 """
 import re
-import struct
 import sys
+
+from loopback_pcap import udp_packets
 
 FROM_USER = re.compile(rb"\r\n(?:From|f):[^\r\n]*?sip:([^@;>\r\n]+)@", re.IGNORECASE)
 CALL_ID = re.compile(rb"\r\n(?:Call-ID|i):\s*([^\r\n]+)", re.IGNORECASE)
 CSEQ = re.compile(rb"\r\nCSeq:\s*\d+\s+([A-Z]+)", re.IGNORECASE)
-
-
-def packets(path):
-    with open(path, "rb") as f:
-        header = f.read(24)
-        magic = struct.unpack("<I", header[:4])[0]
-        scale = 1e-9 if magic == 0xA1B23C4D else 1e-6
-        while True:
-            record = f.read(16)
-            if len(record) < 16:
-                return
-            seconds, fraction, captured, _ = struct.unpack("<IIII", record)
-            frame = f.read(captured)
-            ihl = (frame[14] & 0x0F) * 4
-            udp = 14 + ihl
-            source, destination = struct.unpack(">HH", frame[udp:udp + 4])
-            yield seconds + fraction * scale, source, destination, frame[udp + 8:]
 
 
 def field(pattern, payload):
@@ -71,7 +55,7 @@ def main():
     caller_of_endpoint_call, caller_of_target_call = {}, {}
     refer, accepted, notify_200 = {}, {}, {}
     target_invite, target_answer = {}, {}
-    for at, source, destination, payload in packets(path):
+    for at, source, destination, payload in udp_packets(path):
         call_id = field(CALL_ID, payload)
         if call_id is None:
             continue
