@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Marten;
 using Trunk.Webhooks.Subscriptions;
@@ -8,6 +9,8 @@ namespace Trunk.Webhooks.Delivery;
 /// Sends one transfer event to its account's webhook URL once: skipped when the account has no subscription or the
 /// event was delivered before (a redelivery); stored as delivered on a 2xx; dead-lettered (stored and logged) when
 /// every try failed. An event whose transfer's <c>ReferReceived</c> has not arrived yet throws, so that the bus retries it.
+/// The same event arriving twice at once (a redelivery while the first try is still sending) waits for the first and
+/// then finds it delivered.
 /// </summary>
 public sealed partial class WebhookDispatcher(
     IDocumentStore store,
@@ -20,9 +23,26 @@ public sealed partial class WebhookDispatcher(
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _sending = new();
+
     public async Task DispatchAsync(Guid eventId, Guid transferId, Func<TransferAccount, WebhookEvent> create, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(create);
+        var gate = _sending.GetOrAdd(eventId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DispatchOnceAsync(eventId, transferId, create, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+            _sending.TryRemove(KeyValuePair.Create(eventId, gate));
+        }
+    }
+
+    private async Task DispatchOnceAsync(Guid eventId, Guid transferId, Func<TransferAccount, WebhookEvent> create, CancellationToken cancellationToken)
+    {
         WebhookSubscription? subscription;
         WebhookEvent webhook;
         await using (var session = store.QuerySession())

@@ -54,6 +54,25 @@ public sealed class TransferWebhookTests(WebhooksHost host)
     }
 
     [Fact]
+    public async Task When_the_same_event_arrives_twice_at_once_Should_deliver_it_once()
+    {
+        await using var receiver = new WebhookReceiver(_ => 200);
+        await receiver.StartAsync();
+        var accountId = await SubscribeAsync(receiver);
+        var (callId, transferId, eventId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var at = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
+        await host.PublishAsync(Refer(callId, transferId, accountId, "+442071234567", at));
+        var accepted = new TransferAccepted(callId, at, "transfer-1", transferId);
+
+        // A redelivery racing the first delivery (both in the queue together, consumed side by side).
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.PublishAsync(accepted, eventId)));
+        await WaitForAsync(receiver, r => r.Count >= 1);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
     public async Task When_every_try_fails_Should_dead_letter_the_webhook_after_the_last_try()
     {
         await using var receiver = new WebhookReceiver(_ => 500);
