@@ -97,7 +97,6 @@ internal sealed partial class EndpointDialer(
             lock (call.Gate)
             {
                 call.Caller.LocalSdp = callerAnswer.Sdp;
-                call.Caller.AnchoredSdp = offer;
                 call.EndpointMediaOffer = endpointOffer.Sdp;
             }
 
@@ -105,9 +104,7 @@ internal sealed partial class EndpointDialer(
         }
 
         LogMediaFailed(call.Id, call.SipCallId, endpointOffer.FailureCode, endpointOffer.Reason);
-        SipHeader[] retryAfter = endpointOffer.FailureCode == 503
-            ? [new SipHeader(SipHeaderNames.RetryAfter, InboundCallHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))]
-            : [];
+        SipHeader[] retryAfter = endpointOffer.FailureCode == 503 ? [InboundCallHandler.RetryAfter] : [];
         sip.Respond(call, LegSide.Caller, call.CallerInvite, endpointOffer.FailureCode, null, default, null, retryAfter);
         await terminator.EndAsync(call, null, endpointOffer.FailureCode, null, HangupCauses.MediaUnavailable).ConfigureAwait(false);
         return false;
@@ -190,17 +187,11 @@ internal sealed partial class EndpointDialer(
     {
         if (!call.MediaAnchored)
         {
-            return new MediaAnswer(answer.Body, 0, string.Empty);
+            return MediaAnswer.Of(answer.Body);
         }
 
-        var anchored = answer.Body.IsEmpty ? leg.PendingAnchor : media.AnchorAnswerAsync(call, leg, answer.Body);
-        if (anchored is null)
-        {
-            return MediaAnswer.Failed(488, "The endpoint answered without SDP");
-        }
-
-        var result = await anchored.ConfigureAwait(false);
-        return result.Allocated ? new MediaAnswer(call.Caller.LocalSdp, 0, string.Empty) : result;
+        var result = await media.AnchorFinalAnswerAsync(call, leg, answer.Body).ConfigureAwait(false);
+        return result.Allocated ? MediaAnswer.Of(call.Caller.LocalSdp) : result;
     }
 
     private async Task AnswerAsync(Call call, Leg leg, SipRequest invite, SipResponse answer)

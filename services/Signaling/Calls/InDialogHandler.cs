@@ -92,7 +92,7 @@ internal sealed partial class InDialogHandler(
     private async Task AnswerFromMediaAsync(Call call, Leg leg, IncomingRequest request)
     {
         var offer = request.Request.Body;
-        var answer = offer.IsEmpty ? new MediaAnswer(leg.LocalSdp, 0, string.Empty) : await media.AllocateAsync(call, leg.Side, offer).ConfigureAwait(false);
+        var answer = offer.IsEmpty ? MediaAnswer.Of(leg.LocalSdp) : await media.AllocateAsync(call, leg.Side, offer).ConfigureAwait(false);
         if (!answer.Allocated)
         {
             sip.Respond(call, leg.Side, request, answer.FailureCode, answer.Reason);

@@ -33,6 +33,9 @@ internal sealed partial class InboundCallHandler(
 {
     public const int RetryAfterSeconds = 1;
 
+    /// <summary>The Retry-After of a call refused for now (rate limits, Policy or Media unavailable).</summary>
+    public static readonly SipHeader RetryAfter = new(SipHeaderNames.RetryAfter, RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public async Task HandleAsync(IncomingRequest request)
     {
         var invite = request.Request;
@@ -85,9 +88,7 @@ internal sealed partial class InboundCallHandler(
         await dialer.DialAsync(call).ConfigureAwait(false);
     }
 
-    private void RespondBusy(IncomingRequest request) =>
-        sip.Respond(null, LegSide.Caller, request, 503, null, default, null,
-            new SipHeader(SipHeaderNames.RetryAfter, RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    private void RespondBusy(IncomingRequest request) => sip.Respond(null, LegSide.Caller, request, 503, null, default, null, RetryAfter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} (SIP Call-ID {SipCallId}, CSeq {CSeq}) from {Caller} to DID {Did}")]
     private partial void LogCallReceived(Guid callId, string sipCallId, long cSeq, string caller, string did);

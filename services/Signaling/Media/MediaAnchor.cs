@@ -75,6 +75,14 @@ internal sealed partial class MediaAnchor(IBus bus, IOptions<MediaControlSetting
         }
     }
 
+    /// <summary>
+    /// Media's answer to the SDP of a leg's 200: the 200's own SDP, or, when the 200 repeats none, the allocation its
+    /// 183 started; 488 when the leg never sent SDP.
+    /// </summary>
+    public Task<MediaAnswer> AnchorFinalAnswerAsync(Call call, Leg leg, ReadOnlyMemory<byte> sdp) =>
+        (sdp.IsEmpty ? leg.PendingAnchor : AnchorAnswerAsync(call, leg, sdp))
+        ?? Task.FromResult(MediaAnswer.Failed(488, $"The {leg.Side.ToString().ToLowerInvariant()} answered without SDP"));
+
     /// <summary>The caller hears its own country's ringback (Media's default country when the number has none).</summary>
     public Task StartRingbackAsync(Call call) =>
         SendAsync(call, new StartRingback(call.Id, time.GetUtcNow(), LegSide.Caller, CountryOf(call.CallerNumber)));

@@ -5,7 +5,9 @@ internal readonly record struct MediaAnswer(ReadOnlyMemory<byte> Sdp, int Failur
 {
     public bool Allocated => FailureCode == 0;
 
-    public static MediaAnswer Of(string sdp) => new(System.Text.Encoding.UTF8.GetBytes(sdp), 0, string.Empty);
+    public static MediaAnswer Of(string sdp) => Of(System.Text.Encoding.UTF8.GetBytes(sdp));
+
+    public static MediaAnswer Of(ReadOnlyMemory<byte> sdp) => new(sdp, 0, string.Empty);
 
     public static MediaAnswer Failed(int code, string reason) => new(default, code, reason);
 }

@@ -141,7 +141,7 @@ internal sealed partial class TargetDialer(
 
         leg.Dialog = dialog;
         // Media has the target's SDP before the ACK goes, so that the target's dialog is known once it may use it.
-        var anchored = call.MediaAnchored ? await AnchorAnswerAsync(call, leg, answer).ConfigureAwait(false) : default;
+        var anchored = call.MediaAnchored ? await media.AnchorFinalAnswerAsync(call, leg, answer.Body).ConfigureAwait(false) : default;
         await sip.SendAckAsync(call, LegSide.Target, dialog!.CreateAck(invite.CSeq!.Number), leg.NextHop()).ConfigureAwait(false);
         bool callGone;
         lock (call.Gate)
@@ -170,13 +170,6 @@ internal sealed partial class TargetDialer(
 
         calls.AddDialog(call, LegSide.Target, dialog!);
         events.Publish(new TargetAnswered(call.Id, time.GetUtcNow(), identity.InstanceId, transferId));
-    }
-
-    /// <summary>Media's answer to the target's SDP (its 200's, or the 183's it repeats).</summary>
-    private Task<MediaAnswer> AnchorAnswerAsync(Call call, Leg leg, SipResponse answer)
-    {
-        var pending = answer.Body.IsEmpty ? leg.PendingAnchor : media.AnchorAnswerAsync(call, leg, answer.Body);
-        return pending ?? Task.FromResult(MediaAnswer.Failed(488, "The target answered without SDP"));
     }
 
     /// <summary>

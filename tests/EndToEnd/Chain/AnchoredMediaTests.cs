@@ -104,7 +104,7 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
             trunk.SipPort, did);
 
         await caller.AssertPassedAsync("caller", trunk.Logs);
-        var summary = await SummaryAsync(did, s => s.TryGetProperty("hangupCause", out var cause) && cause.ValueKind == JsonValueKind.String);
+        var summary = await trunk.CallToAsync(did, s => s.TryGetProperty("hangupCause", out var cause) && cause.ValueKind == JsonValueKind.String);
         Assert.Equal("media_unavailable", summary.GetProperty("hangupCause").GetString());
         Assert.Equal(0, summary.GetProperty("legs").EnumerateArray().Count(l => l.GetProperty("leg").GetString() == "Endpoint"));
     }
@@ -182,26 +182,7 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
     }
 
     private async Task<List<JsonElement>> MediaOfCallAsync(string did) =>
-        [.. (await SummaryAsync(did, s => s.GetProperty("media").GetArrayLength() >= 2)).GetProperty("media").EnumerateArray()];
-
-    /// <summary>The summary of the one call to <paramref name="did"/> once <paramref name="until"/> accepts it (or the last one read after 20 s).</summary>
-    private async Task<JsonElement> SummaryAsync(string did, Func<JsonElement, bool> until)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        var uri = new Uri($"/calls?did={Uri.EscapeDataString(did)}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}",
-            UriKind.Relative);
-        while (true)
-        {
-            var calls = (await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(uri)).GetProperty("calls").EnumerateArray().ToList();
-            if ((calls.Count > 0 && until(calls[0])) || DateTime.UtcNow >= deadline)
-            {
-                Assert.True(calls.Count > 0, $"No call to {did} in CallHistory\n{trunk.Logs()}");
-                return calls[0];
-            }
-
-            await Task.Delay(200);
-        }
-    }
+        [.. (await trunk.CallToAsync(did, s => s.GetProperty("media").GetArrayLength() >= 2)).GetProperty("media").EnumerateArray()];
 
     /// <summary>Consecutive packets of one source, as (SSRC, count), in the order they were heard.</summary>
     private static List<(uint Ssrc, int Count)> Runs(List<ReceivedRtp> packets)
@@ -225,24 +206,17 @@ public sealed class AnchoredMediaTests(TrunkChain trunk)
     /// <summary>Where Media takes the caller's RTP: the SDP of the 200 the trunk sent the caller, read from the call's SIP trace.</summary>
     private async Task<IPEndPoint> CallersMediaAddressAsync(string did)
     {
-        var id = (await SummaryAsync(did, _ => true)).GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var trace = await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(new Uri($"/calls/{id}/sip-trace", UriKind.Relative));
-            var answer = trace.GetProperty("messages").EnumerateArray()
+        var id = (await trunk.CallToAsync(did, _ => true)).GetProperty("id").GetGuid();
+        var answer = await TrunkChain.EventuallyAsync(
+            async () => (await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(new Uri($"/calls/{id}/sip-trace", UriKind.Relative)))
+                .GetProperty("messages").EnumerateArray()
                 .Where(m => m.GetProperty("leg").GetString() == "Caller" && m.GetProperty("direction").GetString() == "Sent")
                 .Select(m => m.GetProperty("raw").GetString()!)
-                .FirstOrDefault(raw => raw.StartsWith("SIP/2.0 200", StringComparison.Ordinal) && raw.Contains("m=audio", StringComparison.Ordinal));
-            if (answer is not null)
-            {
-                var port = System.Text.RegularExpressions.Regex.Match(answer, @"m=audio (\d+)").Groups[1].Value;
-                return new IPEndPoint(IPAddress.Loopback, int.Parse(port, CultureInfo.InvariantCulture));
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No 200 to the caller in the SIP trace of call {id}\n{trunk.Logs()}");
-            await Task.Delay(200);
-        }
+                .FirstOrDefault(raw => raw.StartsWith("SIP/2.0 200", StringComparison.Ordinal) && raw.Contains("m=audio", StringComparison.Ordinal)),
+            answer => answer is not null,
+            _ => $"No 200 to the caller in the SIP trace of call {id}\n{trunk.Logs()}");
+        var port = System.Text.RegularExpressions.Regex.Match(answer!, @"m=audio (\d+)").Groups[1].Value;
+        return new IPEndPoint(IPAddress.Loopback, int.Parse(port, CultureInfo.InvariantCulture));
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Npgsql;
 using Trunk.Testing;
 using Trunk.Testing.Sip;
@@ -44,6 +46,41 @@ public sealed class TrunkChain : IAsyncLifetime
         }
 
         return $"(whole logs in {folder})" + string.Concat(_services.Select(s => $"\n--- {s.Service} ---\n{Sipp.Tail(s.Output, 3000)}"));
+    }
+
+    /// <summary>Polls CallHistory until the call to <paramref name="did"/> has a summary that <paramref name="until"/> accepts.</summary>
+    public async Task<JsonElement> CallToAsync(string did, Func<JsonElement, bool> until)
+    {
+        var calls = await EventuallyAsync(
+            async () => (await CallHistory.Http.GetFromJsonAsync<JsonElement>(new Uri(
+                    $"/calls?did={Uri.EscapeDataString(did)}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}",
+                    UriKind.Relative)))
+                .GetProperty("calls").EnumerateArray().ToList(),
+            calls => calls.Any(until),
+            calls => $"CallHistory never showed the expected call to {did}; last summary: {calls.LastOrDefault()}\n{Logs()}");
+        return calls.First(until);
+    }
+
+    /// <summary>Reads until <paramref name="done"/> accepts the reading (for up to 20 s); else fails with <paramref name="failure"/> of the last one.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, Func<T, string> failure)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(done);
+        ArgumentNullException.ThrowIfNull(failure);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var reading = await read();
+        while (!done(reading))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException(failure(reading));
+            }
+
+            await Task.Delay(200);
+            reading = await read();
+        }
+
+        return reading;
     }
 
     public async Task InitializeAsync()

@@ -23,7 +23,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     {
         var call = await AnsweredTransferAsync(DomesticTarget);
 
-        var summary = await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
+        var summary = await trunk.CallToAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
         Assert.Equal(CallerNumber, summary.GetProperty("callerNumber").GetString());
         Assert.Equal("caller_hangup", summary.GetProperty("hangupCause").GetString());
 
@@ -50,7 +50,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     public async Task When_a_transfer_completes_Should_leave_one_trace_of_the_call_with_spans_from_every_service_in_causal_order()
     {
         var call = await AnsweredTransferAsync(DomesticTarget, media: "Anchored");
-        var callId = (await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200))).GetProperty("id").GetGuid().ToString();
+        var callId = (await trunk.CallToAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 200))).GetProperty("id").GetGuid().ToString();
 
         string[] services = ["signaling", "transfer", "policy", "media", "callhistory"];
         // Media's statistics go out when its legs are released at the call's end: the last spans of the trace.
@@ -78,7 +78,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     /// The spans of the call's trace, once every service in <paramref name="services"/> has exported some of it, the
     /// <paramref name="last"/> span is in, and every parent is in.
     /// </summary>
-    private Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services, (string Service, string Name) last) => EventuallyAsync(
+    private Task<List<ReceivedSpan>> WaitForTraceAsync(string callId, string[] services, (string Service, string Name) last) => TrunkChain.EventuallyAsync(
         () =>
         {
             var spans = trunk.Traces.Spans;
@@ -119,7 +119,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             balance: 0m);
 
         // The caller stayed with the endpoint until the caller hung up: the call's end is the caller's BYE.
-        var summary = await WaitForCallAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 402) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
+        var summary = await trunk.CallToAsync(call.Did, s => Transfers(s).Any(t => Outcome(t) == 402) && s.TryGetProperty("endedAt", out var e) && e.ValueKind != JsonValueKind.Null);
         Assert.Equal("Caller", summary.GetProperty("hungUpBy").GetString());
     }
 
@@ -205,42 +205,10 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     }
 
     /// <summary>The call's events (JSON) once one of type <paramref name="type"/> is stored.</summary>
-    private Task<string> WaitForEventAsync(Guid callId, string type) => EventuallyAsync(
+    private Task<string> WaitForEventAsync(Guid callId, string type) => TrunkChain.EventuallyAsync(
         () => trunk.CallHistory.Http.GetStringAsync(new Uri($"/calls/{callId}/events", UriKind.Relative)),
         events => events.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal),
         events => $"No {type} event for call {callId}: {events}");
-
-    /// <summary>Polls CallHistory until the call to <paramref name="did"/> has a summary that <paramref name="until"/> accepts.</summary>
-    private async Task<JsonElement> WaitForCallAsync(string did, Func<JsonElement, bool> until)
-    {
-        var calls = await EventuallyAsync(
-            async () => (await trunk.CallHistory.Http.GetFromJsonAsync<JsonElement>(new Uri(
-                    $"/calls?did={Uri.EscapeDataString(did)}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}",
-                    UriKind.Relative)))
-                .GetProperty("calls").EnumerateArray().ToList(),
-            calls => calls.Any(until),
-            calls => $"CallHistory never showed the expected call to {did}; last summary: {calls.LastOrDefault()}\n{trunk.Logs()}");
-        return calls.First(until);
-    }
-
-    /// <summary>Reads until <paramref name="done"/> accepts the reading (for up to 20 s); else fails with <paramref name="failure"/> of the last one.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, Func<T, string> failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        var reading = await read();
-        while (!done(reading))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException(failure(reading));
-            }
-
-            await Task.Delay(200);
-            reading = await read();
-        }
-
-        return reading;
-    }
 
     private static IEnumerable<JsonElement> Transfers(JsonElement summary) => summary.GetProperty("transfers").EnumerateArray();
 
