@@ -30,6 +30,8 @@ public sealed class NotifyTests(SignalingFixture fixture)
         Assert.Equal(180, (await call.WaitForAsync<TargetRinging>()).SipCode);
         await call.WaitForAsync<TargetAnswered>();
         await call.WaitForAsync<CallBridged>();
+        // Each leg's LegHungUp is published before the call's CallEnded, and recorded in that order.
+        await call.WaitForAsync<CallEnded>();
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Endpoint && l.HungUpBy is null);
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Target);
     }
