@@ -4,10 +4,12 @@
 # as a stateful proxy between the same SIPp peers in the same run. Steps up the offered calls/s for each (DURATION s
 # per step, 0 failed calls to pass) and records the highest rate passed, the INVITE-in -> INVITE-out latency p50/p99
 # (from a dumpcap capture of the INVITEs on loopback read by invite_latency.py, paired by the caller number SIPp puts in From), process CPU and
-# the load average. Writes bench/results/b2bua.md.
+# the load average, and for Signaling the bytes allocated per call and the GC pauses (dotnet-counters, gc_counters.py).
+# Writes bench/results/b2bua.md (OUT=file elsewhere).
 # SIGNALING_ENV adds settings or runtime knobs to Signaling's environment (e.g. "DOTNET_gcServer=1" runs it with
-# Server GC, as before bench/results/b2bua.md's fix).
-# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# Server GC, as before bench/results/b2bua.md's fix). SIGNALING_BUILD runs another build output of Signaling (a copy of
+# an older tree's bin/Release/net10.0) for a before/after in one run.
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -49,9 +51,11 @@ bus_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$vho
   "ConnectionStrings__Postgres=Host=127.0.0.1;Port=5432;Database=$TRUNK_DB_NAME;Username=$TRUNK_DB_USER;Password=$TRUNK_DB_PASSWORD")
 
 start_host() { # service http-port settings...
-  local service=$1 port=$2; shift 2
+  local service=$1 port=$2 build; shift 2
+  build="services/$service/bin/Release/net10.0"
+  [ "$service" = Signaling ] && build="${SIGNALING_BUILD:-$build}"
   # A copy of the build output: a build during the run (the tree is shared) must not replace a running host's files.
-  cp -r "services/$service/bin/Release/net10.0" "$work/$service"
+  cp -r "$build" "$work/$service"
   (cd "$work/$service" && exec env "${bus_env[@]}" Urls="http://127.0.0.1:$port" "$@" dotnet "Trunk.$service.dll") \
     >"$work/$service-host.log" 2>&1 &
   pids+=($!)
@@ -110,15 +114,23 @@ cpu_ticks() {
 }
 hz=$(getconf CLK_TCK)
 
-# run NAME PORT RATE PID -> prints "ok failed cps cpu p50 p99 load"
+counters="${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}"
+
+# run NAME PORT RATE PID [dotnet] -> prints "ok failed cps cpu p50 p99 pairs load" and, for a .NET relay, what
+# gc_counters.py prints for the step (dotnet-counters, System.Runtime, 1 s)
 run() {
-  local name=$1 port=$2 rate=$3 pid=$4 calls=$(( $3 * duration ))
-  local cap="$work/$name-$rate.cap"
+  local name=$1 port=$2 rate=$3 pid=$4 dotnet=${5:-} calls=$(( $3 * duration ))
+  local cap="$work/$name-$rate.cap" gc="" counting=""
   # dumpcap keeps only INVITEs (kernel filter on the first payload bytes); invite_latency.py pairs them after the step.
   dumpcap -q -P -i lo -f "udp and udp[8:4] = 0x494e5649" -w "$cap.pcap" 2>"$work/dumpcap.err" &
   local dumper=$!
   sleep 2
   local load0 t0 c0 t1 c1
+  if [ -n "$dotnet" ] && [ -x "$counters" ]; then
+    "$counters" collect -p "$pid" --counters System.Runtime --format csv -o "$work/$name-$rate.csv" \
+      --duration "$(printf '00:00:%02d:%02d' $(( duration / 60 )) $(( duration % 60 )))" </dev/null >/dev/null 2>&1 &
+    counting=$!
+  fi
   load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
   sipp -sf "$here/uac_numbered.xml" -s "$did" "127.0.0.1:$port" -i 127.0.0.1 -p $uac_port -r "$rate" -m "$calls" -d "$call_ms" \
     -buff_size 8388608 -timeout $(( duration + 30 ))s -timeout_error -nostdin -default_behaviors all,-abortunexp \
@@ -134,7 +146,11 @@ run() {
   cpu=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l | xargs printf '%.2f')
   lat=$(python3 "$here/invite_latency.py" "$cap.pcap" "$port" "$uas_port")
   rm -f "$cap.pcap"
-  echo "${ok:-0} ${bad:-?} $cps $cpu $lat $load0"
+  if [ -n "$counting" ]; then
+    wait "$counting" 2>/dev/null || true
+    gc=$(python3 "$here/gc_counters.py" "$work/$name-$rate.csv" "$rate" 2>/dev/null || echo "n/a n/a n/a n/a n/a n/a n/a")
+  fi
+  echo "${ok:-0} ${bad:-?} $cps $cpu $lat $load0 $gc"
 }
 
 # One call through each first: Signaling caches the DID's trunk, both relays warm up.
@@ -147,15 +163,16 @@ rows=""; best_b2bua=0; best_b2bua_lat=""; best_kamailio=0
 for rate in $kamailio_rates; do
   read -r ok bad cps cpu p50 p99 pairs load <<<"$(run kamailio $kam_port "$rate" "$kamailio_pid")"
   echo "kamailio $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load"
-  rows+="| Kamailio | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $load |"$'\n'
+  rows+="| Kamailio | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | – | – | – | $load |"$'\n'
   [ "$bad" = "0" ] || break
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
   best_kamailio=$rate
 done
 for rate in $b2bua_rates; do
-  read -r ok bad cps cpu p50 p99 pairs load <<<"$(run b2bua $sig_port "$rate" "$signaling_pid")"
-  echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load"
-  rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $load |"$'\n'
+  read -r ok bad cps cpu p50 p99 pairs load kb pause pause_max gen0 gen1 gen2 gen2_mb <<<"$(run b2bua $sig_port "$rate" "$signaling_pid" dotnet)"
+  echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load;" \
+    "GC: ${kb:-?} KB allocated per call, ${pause:-?} s paused (longest second ${pause_max:-?} ms), collections gen0/1/2 ${gen0:-?}/${gen1:-?}/${gen2:-?}, gen2 ${gen2_mb:-?} MB"
+  rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | ${kb:-–} | ${pause:-–} | ${gen0:-–}/${gen1:-–}/${gen2:-–} | $load |"$'\n'
   [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling-host.log"; break; }
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
   best_b2bua=$rate; best_b2bua_lat="p50 $p50 ms, p99 $p99 ms"
@@ -176,12 +193,14 @@ failed calls and at least 90 % of the offered rate completed.
 **Highest rate with 0 failed calls: B2BUA $best_b2bua calls/s ($best_b2bua_lat INVITE in to INVITE out); Kamailio
 $best_kamailio calls/s; ratio B2BUA/Kamailio $ratio** (goals: ≥ 0.5, ≥ 300 calls/s, p99 < 5 ms at 300 calls/s).
 
-| relay | offered calls/s | successful | failed | completed calls/s | relay CPU (cores) | INVITE in→out p50 (ms) | p99 (ms) | load average (1 min) at start |
-|---|---|---|---|---|---|---|---|---|
+| relay | offered calls/s | successful | failed | completed calls/s | relay CPU (cores) | INVITE in→out p50 (ms) | p99 (ms) | allocated per call (KB) | GC pause in the step (s) | collections gen0/1/2 | load average (1 min) at start |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 $rows
 Latency: dumpcap captured every INVITE on loopback (capture filter on the first payload bytes); the INVITE into the
 relay and the INVITE it sent to the endpoint are paired by the caller number (From user, one per call), first copy
-only. CPU is the relay process's user+system time over the step (/proc/PID/stat). The load average shows how busy the
-shared machine was; figures taken under a high load are floors.
+only. CPU is the relay process's user+system time over the step (/proc/PID/stat). Allocation and GC figures come from
+\`dotnet-counters\` (System.Runtime, 1 s) on Signaling during the step: bytes allocated per second over the offered
+rate, and the GC pause summed. The load average shows how busy the shared machine was; figures taken under a high load
+are floors.
 MD
 echo "wrote $out"
