@@ -9,6 +9,12 @@ namespace Trunk.Sip.Transactions;
 /// <see cref="TransactionTables.InviteClient"/> or <see cref="TransactionTables.NonInviteClient"/>.
 /// Responses and failures go to the callbacks given at creation.
 /// </summary>
+/// <remarks>
+/// The request is serialised once and retransmitted as it went out. Once a final response arrived the transaction
+/// lingers (Timers D, K, M) only to absorb or acknowledge retransmissions: it then keeps its key and, after a 300–699
+/// to an INVITE, the wire form of its ACK (§17.1.1.2: each retransmitted final response is ACKed again), never the
+/// parsed request or response (bench/results/b2bua.md).
+/// </remarks>
 public sealed class ClientTransaction
 {
     private readonly TransactionMachine<SipMessage> _machine;
@@ -16,12 +22,15 @@ public sealed class ClientTransaction
     private readonly Action<ClientTransaction, SipResponse> _onResponse;
     private readonly Action<ClientTransaction, TransactionFailure> _onFailure;
     private readonly Action<ClientTransaction> _onTerminated;
+    private SipRequest? _request;
+    private SipPacket? _sent;
+    private SipPacket? _ack;
 
     internal ClientTransaction(SipRequest request, SipDestination destination, ClientTransactionKey key, ISipSender sender,
         SipTimers timers, TimeProvider time, Action<ClientTransaction, SipResponse> onResponse,
         Action<ClientTransaction, TransactionFailure> onFailure, Action<ClientTransaction> onTerminated)
     {
-        Request = request;
+        _request = request;
         Destination = destination;
         Key = key;
         _sender = sender;
@@ -32,13 +41,21 @@ public sealed class ClientTransaction
         _machine = new TransactionMachine<SipMessage>(table, timers, destination.Protocol.IsReliable(), time, Apply);
     }
 
-    public SipRequest Request { get; }
+    /// <summary>
+    /// The request, until a final response arrives; <see cref="InvalidOperationException"/> afterwards (a finished
+    /// transaction does not keep it).
+    /// </summary>
+    public SipRequest Request => Volatile.Read(ref _request)
+        ?? throw new InvalidOperationException($"The {Key.Method} transaction has its final response and no longer keeps the request.");
 
     public SipDestination Destination { get; }
 
     public ClientTransactionKey Key { get; }
 
     public TransactionState State => _machine.State;
+
+    /// <summary>The ACK this transaction sends again for each retransmitted 300–699 (INVITE, Completed), else null.</summary>
+    internal SipPacket? Ack => Volatile.Read(ref _ack);
 
     internal void Start() => _machine.Fire(TransactionEvent.Start);
 
@@ -54,12 +71,17 @@ public sealed class ClientTransaction
     {
         if ((row.Actions & SendRequest) != 0)
         {
-            Send(Request);
+            SendTheRequest();
         }
 
         if ((row.Actions & SendAck) != 0 && message is SipResponse failure)
         {
-            Send(ClientRequests.AckForFailure(Request, failure));
+            AcknowledgeFailure(failure);
+        }
+
+        if (row.To is TransactionState.Completed or TransactionState.Accepted or TransactionState.Terminated)
+        {
+            Finish(row.To);
         }
 
         if ((row.Actions & PassToTu) != 0 && message is SipResponse response)
@@ -83,13 +105,65 @@ public sealed class ClientTransaction
         }
     }
 
-    private void Send(SipRequest request) => _ = SendAsync(request);
+    /// <summary>After the final response nothing reads the request again; only Completed keeps the ACK it resends.</summary>
+    private void Finish(TransactionState state)
+    {
+        Volatile.Write(ref _request, null);
+        Volatile.Write(ref _sent, null);
+        if (state != TransactionState.Completed)
+        {
+            Volatile.Write(ref _ack, null);
+        }
+    }
 
-    private async Task SendAsync(SipRequest request)
+    private void SendTheRequest()
+    {
+        if (Volatile.Read(ref _sent) is { } sent)
+        {
+            Send(sent);
+        }
+        else if (Volatile.Read(ref _request) is { } request && Prepare(request) is { } packet)
+        {
+            Volatile.Write(ref _sent, packet);
+            Send(packet);
+        }
+    }
+
+    private void AcknowledgeFailure(SipResponse failure)
+    {
+        // §17.1.1.3: the ACK takes the response's To tag, the same for every retransmission of that response.
+        if (Volatile.Read(ref _ack) is null && Volatile.Read(ref _request) is { } request)
+        {
+            Volatile.Write(ref _ack, Prepare(ClientRequests.AckForFailure(request, failure)));
+        }
+
+        if (Volatile.Read(ref _ack) is { } ack)
+        {
+            Send(ack);
+        }
+    }
+
+    private SipPacket? Prepare(SipRequest request)
     {
         try
         {
-            await _sender.SendRequestAsync(request, Destination).ConfigureAwait(false);
+            return _sender.PrepareRequest(request, Destination);
+        }
+        catch (InvalidOperationException)
+        {
+            // Too large to send: a transport error (§17.1.4), queued by the machine after this transition.
+            _machine.Fire(TransactionEvent.TransportError);
+            return null;
+        }
+    }
+
+    private void Send(SipPacket packet) => _ = SendAsync(packet);
+
+    private async Task SendAsync(SipPacket packet)
+    {
+        try
+        {
+            await _sender.SendAsync(packet).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -15,10 +15,12 @@ public sealed class IncomingRequest
     {
         _stack = stack;
         Transaction = transaction;
-        LocalTag = transaction.Request.To?.Tag ?? SipIds.NewTag();
+        Request = transaction.Request;
+        LocalTag = Request.To?.Tag ?? SipIds.NewTag();
     }
 
-    public SipRequest Request => Transaction.Request;
+    /// <summary>The request (kept here: its transaction releases it once the final response is out).</summary>
+    public SipRequest Request { get; }
 
     public SipPeer Peer => Transaction.Peer;
 

@@ -9,42 +9,68 @@ namespace Trunk.Sip.Transactions;
 /// by <see cref="TransactionTables.InviteServer"/> or <see cref="TransactionTables.NonInviteServer"/>.
 /// The TU answers through <see cref="TrySendResponse"/>.
 /// </summary>
+/// <remarks>
+/// Once the final response is out the transaction lingers (Timers J, L, I; up to 64*T1) only to absorb
+/// retransmissions: from then on it keeps its key, the wire form of the response it may have to send again
+/// (Completed) and the tags that match an RFC 2543 ACK, never the parsed request or response. Thousands of
+/// finished transactions are alive at any time under load, and each kept message went to generation 2
+/// (bench/results/b2bua.md).
+/// </remarks>
 public sealed class ServerTransaction
 {
     private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
     private readonly IServerTransactionOwner _owner;
     private readonly CancellationTokenSource _cancelled = new();
-    private SipResponse? _lastResponse;
+    private readonly string? _requestToTag;
+    private SipRequest? _request;
+    private SipPacket? _lastResponse;
+    private string? _responseToTag;
 
     internal ServerTransaction(SipRequest request, SipPeer peer, ServerTransactionKey key, ISipSender sender,
         SipTimers timers, TimeProvider time, IServerTransactionOwner owner)
     {
-        Request = request;
+        _request = request;
         Peer = peer;
         Key = key;
+        CallId = request.CallId;
         _sender = sender;
         _owner = owner;
+        _requestToTag = key.IsRfc2543 ? request.To?.Tag : null;
         IsInvite = request.Method == SipMethod.Invite;
         var table = IsInvite ? TransactionTables.InviteServer : TransactionTables.NonInviteServer;
         _machine = new TransactionMachine<SipMessage>(table, timers, peer.Protocol.IsReliable(), time, Apply);
     }
 
-    public SipRequest Request { get; }
+    /// <summary>
+    /// The request, until the final response is sent; <see cref="InvalidOperationException"/> afterwards (a finished
+    /// transaction does not keep it).
+    /// </summary>
+    public SipRequest Request => ActiveRequest
+        ?? throw new InvalidOperationException($"The {Key.Method} transaction has sent its final response and no longer keeps the request.");
 
     public SipPeer Peer { get; }
 
     public ServerTransactionKey Key { get; }
 
+    /// <summary>The request's Call-ID (for logs), kept after the request is released.</summary>
+    public string? CallId { get; }
+
     public bool IsInvite { get; }
 
     public TransactionState State => _machine.State;
 
-    /// <summary>The last response sent (for retransmissions, and the To tag a CANCEL's 487 reuses).</summary>
-    public SipResponse? LastResponse => Volatile.Read(ref _lastResponse);
-
     /// <summary>Signalled when a CANCEL matched this INVITE before its final response (§9.2).</summary>
     public CancellationToken Cancelled => _cancelled.Token;
+
+    /// <summary>The request while no final response went out, else null.</summary>
+    internal SipRequest? ActiveRequest => Volatile.Read(ref _request);
+
+    /// <summary>The To tag of the last response sent (the tag a CANCEL's 200 and 487 reuse, §9.2).</summary>
+    internal string? ResponseToTag => Volatile.Read(ref _responseToTag);
+
+    /// <summary>The last response sent, in its wire form, while the transaction may send it again.</summary>
+    internal SipPacket? LastResponse => Volatile.Read(ref _lastResponse);
 
     /// <summary>
     /// Hands a response to the transaction (§17.2.1, §17.2.2). False when the state does not take it,
@@ -59,7 +85,7 @@ public sealed class ServerTransaction
         return _machine.Fire(input, response);
     }
 
-    internal void Start() => _machine.Fire(TransactionEvent.Start, Request);
+    internal void Start() => _machine.Fire(TransactionEvent.Start, ActiveRequest);
 
     internal void OnRetransmission(SipRequest request) => _machine.Fire(TransactionEvent.RequestRetransmission, request);
 
@@ -68,7 +94,7 @@ public sealed class ServerTransaction
     /// <summary>§17.2.3 (RFC 2543 fallback): a request matches only with the original To tag; an ACK with the tag we sent.</summary>
     internal bool MatchesToTag(SipRequest request)
     {
-        var expected = request.Method == SipMethod.Ack ? LastResponse?.To?.Tag : Request.To?.Tag;
+        var expected = request.Method == SipMethod.Ack ? ResponseToTag : _requestToTag;
         return string.Equals(expected, request.To?.Tag, StringComparison.Ordinal);
     }
 
@@ -86,17 +112,14 @@ public sealed class ServerTransaction
 
     private void Apply(Transition row, SipMessage? message)
     {
-        if ((row.Actions & SendTrying) != 0)
+        if ((row.Actions & SendTrying) != 0 && ActiveRequest is { } request)
         {
             // §17.2.1: a retransmitted INVITE gets the latest provisional again, the 100 included.
-            var trying = Request.CreateResponse(100);
-            Volatile.Write(ref _lastResponse, trying);
-            Send(trying);
+            Send(request.CreateResponse(100));
         }
 
         if ((row.Actions & SendResponse) != 0 && message is SipResponse response)
         {
-            Volatile.Write(ref _lastResponse, response);
             Send(response);
         }
 
@@ -108,6 +131,11 @@ public sealed class ServerTransaction
         if ((row.Actions & PassToTu) != 0)
         {
             PassUp(row, message);
+        }
+
+        if (row.To != TransactionState.Proceeding && row.To != TransactionState.Trying)
+        {
+            Finish(row.To);
         }
 
         if ((row.Actions & ReportTimeout) != 0)
@@ -126,6 +154,20 @@ public sealed class ServerTransaction
         }
     }
 
+    /// <summary>
+    /// Past Proceeding the request is never read again; only Completed resends its final response (on a retransmitted
+    /// request and Timer G). Accepted absorbs retransmissions (the TU retransmits its 2xx, RFC 6026 §8.7) and Confirmed
+    /// absorbs ACKs, so neither keeps a response.
+    /// </summary>
+    private void Finish(TransactionState state)
+    {
+        Volatile.Write(ref _request, null);
+        if (state != TransactionState.Completed)
+        {
+            Volatile.Write(ref _lastResponse, null);
+        }
+    }
+
     private void PassUp(Transition row, SipMessage? message)
     {
         if (row.On == TransactionEvent.Start)
@@ -138,13 +180,32 @@ public sealed class ServerTransaction
         }
     }
 
-    private void Send(SipResponse response) => _ = SendAsync(response);
+    private void Send(SipResponse response)
+    {
+        SipPacket packet;
+        try
+        {
+            packet = _sender.PrepareResponse(response, Peer);
+        }
+        catch (InvalidOperationException)
+        {
+            // Too large to send: a transport error (§17.2.4), queued by the machine after this transition.
+            _machine.Fire(TransactionEvent.TransportError);
+            return;
+        }
 
-    private async Task SendAsync(SipResponse response)
+        Volatile.Write(ref _lastResponse, packet);
+        Volatile.Write(ref _responseToTag, response.To?.Tag);
+        Send(packet);
+    }
+
+    private void Send(SipPacket packet) => _ = SendAsync(packet);
+
+    private async Task SendAsync(SipPacket packet)
     {
         try
         {
-            await _sender.SendResponseAsync(response, Peer).ConfigureAwait(false);
+            await _sender.SendAsync(packet).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -91,34 +91,81 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     private Task<SipResponse> SendInTransactionAsync(SipRequest request, SipDestination destination, Action<SipResponse>? onProvisional,
         CancellationToken cancellationToken)
     {
-        var completion = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
-        Transactions.Send(request, destination,
-            (_, response) =>
-            {
-                if (response.IsProvisional)
-                {
-                    onProvisional?.Invoke(response);
-                    return;
-                }
-
-                // The transaction lingers 32 s after its final response (Timers D, M): it must not keep the caller's
-                // callback, and what that reaches (a whole call), alive that long.
-                onProvisional = null;
-                if (!completion.TrySetResult(response))
-                {
-                    // RFC 6026 §8.4: later 2xx in Accepted (retransmissions, forks) go to the TU as strays.
-                    OnStrayResponse?.Invoke(response, new SipPeer(destination.Protocol, destination.EndPoint, destination.EndPoint));
-                }
-            },
-            (transaction, failure) => completion.TrySetResult(LocalFailure(transaction.Request, failure)));
-        _ = completion.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
-        return completion.Task;
+        var pending = new PendingRequest(this, request, destination, onProvisional, cancellationToken);
+        Transactions.Send(request, destination, (_, response) => pending.OnResponse(response), (_, failure) => pending.OnFailure(failure));
+        return pending.Task;
     }
 
     /// <summary>§8.1.3.1: a timeout is treated as 408 and a transport error as 503.</summary>
     private static SipResponse LocalFailure(SipRequest request, TransactionFailure failure) =>
         request.CreateResponse(failure == TransactionFailure.Timeout ? 408 : 503);
+
+    /// <summary>
+    /// A request awaiting its final response. The transaction lingers 32 s after it (Timers D, M) holding these callbacks:
+    /// at the final response they let go of the request, the caller's provisional callback (and what it reaches, a whole
+    /// call) and the task's completion (which holds the response).
+    /// </summary>
+    private sealed class PendingRequest
+    {
+        private readonly SipStack _stack;
+        private readonly SipPeer _peer;
+        private TaskCompletionSource<SipResponse>? _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private SipRequest? _request;
+        private Action<SipResponse>? _onProvisional;
+        private CancellationTokenRegistration _registration;
+
+        public PendingRequest(SipStack stack, SipRequest request, SipDestination destination, Action<SipResponse>? onProvisional,
+            CancellationToken cancellationToken)
+        {
+            _stack = stack;
+            _request = request;
+            _onProvisional = onProvisional;
+            _peer = new SipPeer(destination.Protocol, destination.EndPoint, destination.EndPoint);
+            Task = _completion.Task;
+            _registration = cancellationToken.Register(() => Take()?.TrySetCanceled(cancellationToken));
+        }
+
+        public Task<SipResponse> Task { get; }
+
+        public void OnResponse(SipResponse response)
+        {
+            if (response.IsProvisional)
+            {
+                Volatile.Read(ref _onProvisional)?.Invoke(response);
+            }
+            else if (Take() is { } completion)
+            {
+                completion.TrySetResult(response);
+            }
+            else
+            {
+                // RFC 6026 §8.4: later 2xx in Accepted (retransmissions, forks) go to the TU as strays.
+                _stack.OnStrayResponse?.Invoke(response, _peer);
+            }
+        }
+
+        public void OnFailure(TransactionFailure failure)
+        {
+            var request = Volatile.Read(ref _request);
+            if (request is not null && Take() is { } completion)
+            {
+                completion.TrySetResult(LocalFailure(request, failure));
+            }
+        }
+
+        private TaskCompletionSource<SipResponse>? Take()
+        {
+            var completion = Interlocked.Exchange(ref _completion, null);
+            if (completion is not null)
+            {
+                Volatile.Write(ref _request, null);
+                Volatile.Write(ref _onProvisional, null);
+                _registration.Dispose();
+            }
+
+            return completion;
+        }
+    }
 
     internal bool Respond(ServerTransaction transaction, SipResponse response)
     {
@@ -129,8 +176,8 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
 
         if (transaction.IsInvite && response.IsSuccess)
         {
-            _successes.Start(response, r => transaction.TrySendResponse(r),
-                () => _logger.NoAckForSuccess(transaction.Request.CallId));
+            var callId = transaction.CallId;
+            _successes.Start(response, r => transaction.TrySendResponse(r), () => _logger.NoAckForSuccess(callId));
         }
 
         return true;
@@ -139,10 +186,10 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     void ITransactionUser.OnRequest(ServerTransaction transaction)
     {
         var incoming = new IncomingRequest(this, transaction);
-        if (SipRequestValidator.Validate(transaction.Request, Options.Validation) is { } failure)
+        if (SipRequestValidator.Validate(incoming.Request, Options.Validation) is { } failure)
         {
             // §8.2: a request that fails the UAS checks is answered here and never reaches the handler.
-            incoming.Respond(failure.CreateResponse(transaction.Request, incoming.LocalTag));
+            incoming.Respond(failure.CreateResponse(incoming.Request, incoming.LocalTag));
             return;
         }
 

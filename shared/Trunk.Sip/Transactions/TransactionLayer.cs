@@ -118,7 +118,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     {
         if (transaction.Request.Method == SipMethod.Cancel)
         {
-            Cancel(transaction);
+            Cancel(transaction, transaction.Request);
             return;
         }
 
@@ -129,21 +129,21 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     /// §9.2: find the transaction the CANCEL names (§17.2.3 with the method taken as INVITE); 481
     /// when none; otherwise 200 to the CANCEL and, if no final response went out, 487 to the INVITE.
     /// </summary>
-    private void Cancel(ServerTransaction cancel)
+    private void Cancel(ServerTransaction cancel, SipRequest request)
     {
-        var target = ServerTransactionKey.TryCreate(cancel.Request, out var key, SipMethod.Invite) ? Find(key, cancel.Request) : null;
+        var target = ServerTransactionKey.TryCreate(request, out var key, SipMethod.Invite) ? Find(key, request) : null;
         if (target is null)
         {
-            cancel.TrySendResponse(cancel.Request.CreateResponse(481));
+            cancel.TrySendResponse(request.CreateResponse(481));
             return;
         }
 
-        var toTag = target.LastResponse?.To?.Tag ?? SipIds.NewTag();
-        cancel.TrySendResponse(cancel.Request.CreateResponse(200, toTag: toTag));
-        if (target.TryCancel())
+        var toTag = target.ResponseToTag ?? SipIds.NewTag();
+        cancel.TrySendResponse(request.CreateResponse(200, toTag: toTag));
+        if (target.TryCancel() && target.ActiveRequest is { } invite)
         {
-            _logger.Cancelled(target.Request.CallId);
-            target.TrySendResponse(target.Request.CreateResponse(487, toTag: toTag));
+            _logger.Cancelled(target.CallId);
+            target.TrySendResponse(invite.CreateResponse(487, toTag: toTag));
         }
     }
 
@@ -151,7 +151,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
 
     void IServerTransactionOwner.OnFailure(ServerTransaction transaction, TransactionFailure failure)
     {
-        _logger.ServerFailed(transaction.Request.Method, transaction.Request.CallId, failure);
+        _logger.ServerFailed(transaction.Key.Method, transaction.CallId, failure);
         User.OnServerFailure(transaction, failure);
     }
 

@@ -108,17 +108,25 @@ public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
             .FirstOrDefault(a => a.AddressFamily == family && !a.IsIPv6LinkLocal)
         ?? (family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
 
-    public async ValueTask SendRequestAsync(SipRequest request, SipDestination destination, CancellationToken cancellationToken = default)
+    public async ValueTask SendRequestAsync(SipRequest request, SipDestination destination, CancellationToken cancellationToken = default) =>
+        await SendAsync(PrepareRequest(request, destination), cancellationToken).ConfigureAwait(false);
+
+    public SipPacket PrepareRequest(SipRequest request, SipDestination destination)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await SendAsync(Serialize(request), destination, null, cancellationToken).ConfigureAwait(false);
+        return new SipPacket(Serialize(request), destination, null);
     }
 
-    public async ValueTask SendResponseAsync(SipResponse response, SipPeer receivedFrom, CancellationToken cancellationToken = default)
+    public SipPacket PrepareResponse(SipResponse response, SipPeer receivedFrom)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var destination = ResponseRouting.Destination(response.TopVia, receivedFrom);
-        await SendAsync(Serialize(response), destination, receivedFrom.Local, cancellationToken).ConfigureAwait(false);
+        return new SipPacket(Serialize(response), ResponseRouting.Destination(response.TopVia, receivedFrom), receivedFrom.Local);
+    }
+
+    public ValueTask SendAsync(SipPacket packet, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        return SendAsync(packet.Bytes, packet.Destination, packet.Local, cancellationToken);
     }
 
     private byte[] Serialize(SipMessage message)
@@ -129,7 +137,7 @@ public sealed class SipTransportLayer : ISipSender, IAsyncDisposable
             : throw new InvalidOperationException($"The message is {bytes.Length} bytes, over the {_options.MaxMessageSize}-byte limit.");
     }
 
-    private async ValueTask SendAsync(byte[] bytes, SipDestination destination, IPEndPoint? local, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, SipDestination destination, IPEndPoint? local, CancellationToken cancellationToken)
     {
         try
         {

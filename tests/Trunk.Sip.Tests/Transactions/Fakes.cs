@@ -7,40 +7,50 @@ using Trunk.Sip.Transport;
 
 namespace Trunk.Sip.Tests.Transactions;
 
-/// <summary>A transport double: records what the transaction layer sends.</summary>
+/// <summary>A transport double: records what the transaction layer sends, parsed back from the bytes it sent.</summary>
 internal sealed class RecordingSender : ISipSender
 {
     public ConcurrentQueue<SipRequest> Requests { get; } = new();
 
     public ConcurrentQueue<SipResponse> Responses { get; } = new();
 
+    /// <summary>Every packet sent, in order, as the transport would have put it on the wire.</summary>
+    public ConcurrentQueue<SipPacket> Packets { get; } = new();
+
     public bool Fail { get; set; }
 
-    public ValueTask SendRequestAsync(SipRequest request, SipDestination destination, CancellationToken cancellationToken = default)
+    public SipPacket PrepareRequest(SipRequest request, SipDestination destination) => new(request.ToBytes(), destination, null);
+
+    public SipPacket PrepareResponse(SipResponse response, SipPeer receivedFrom) =>
+        new(response.ToBytes(), ResponseRouting.Destination(response.TopVia, receivedFrom), receivedFrom.Local);
+
+    public ValueTask SendAsync(SipPacket packet, CancellationToken cancellationToken = default)
     {
         if (Fail)
         {
             throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
         }
 
-        Requests.Enqueue(request);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask SendResponseAsync(SipResponse response, SipPeer receivedFrom, CancellationToken cancellationToken = default)
-    {
-        if (Fail)
+        Packets.Enqueue(packet);
+        switch (SipMessageParser.Parse(packet.Bytes.Span))
         {
-            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset);
+            case SipRequest request:
+                Requests.Enqueue(request);
+                break;
+            case SipResponse response:
+                Responses.Enqueue(response);
+                break;
         }
 
-        Responses.Enqueue(response);
         return ValueTask.CompletedTask;
     }
 
     public string? SentBy(SipTransportProtocol protocol) => "127.0.0.1:5060";
 
     public int[] Codes => [.. Responses.Select(r => r.StatusCode)];
+
+    /// <summary>The wire text of every packet sent, in order.</summary>
+    public string[] Texts => [.. Packets.Select(p => Encoding.UTF8.GetString(p.Bytes.Span))];
 }
 
 /// <summary>A TU double: records what the transaction layer hands up.</summary>

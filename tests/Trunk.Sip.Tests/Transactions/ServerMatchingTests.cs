@@ -107,7 +107,8 @@ public sealed class ServerMatchingTests
     public void When_a_cancel_matches_a_proceeding_invite_Should_answer_200_and_487_and_signal_the_TU()
     {
         _user.Answer = t => t.TrySendResponse(Response(t.Request, 180, toTag: "ringing"));
-        _layer.OnRequest(Request("INVITE"), Udp);
+        var sent = Request("INVITE");
+        _layer.OnRequest(sent, Udp);
         _layer.OnRequest(Request("CANCEL"), Udp);
 
         var invite = Assert.Single(_user.Requests);
@@ -117,7 +118,7 @@ public sealed class ServerMatchingTests
         Assert.Equal(200, responses.Single(r => r.CSeq!.Method == "CANCEL").StatusCode);
         Assert.Equal("ringing", responses.Single(r => r.StatusCode == 487).To!.Tag);
         Assert.Equal(TransactionState.Completed, invite.State);
-        Assert.False(invite.TrySendResponse(Response(invite.Request, 200)));
+        Assert.False(invite.TrySendResponse(Response(sent, 200)));
     }
 
     [Fact]

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Trunk.Sip.Messages;
+using Trunk.Sip.Transactions;
+using Trunk.Sip.Transport;
+using static Trunk.Sip.Tests.Transactions.TestMessages;
+
+namespace Trunk.Sip.Tests.Transactions;
+
+/// <summary>
+/// A transaction past its final response lingers up to 64*T1 only to absorb retransmissions (RFC 3261 §17, RFC 6026):
+/// it answers them from what it kept (the bytes of its last response, the bytes of its ACK) and keeps neither the parsed
+/// request nor the parsed response, which under load would all reach generation 2 (bench/results/b2bua.md).
+/// </summary>
+public sealed class FinishedTransactionTests
+{
+    private static readonly SipDestination Endpoint = new(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5070));
+
+    private readonly RecordingSender _sender = new();
+    private readonly RecordingUser _user = new();
+    private readonly FakeTimeProvider _clock = new();
+    private readonly TransactionLayer _layer;
+    private readonly List<int> _codes = [];
+
+    public FinishedTransactionTests()
+    {
+        _layer = new TransactionLayer(_sender, _clock, new SipTimers(), NullLogger.Instance) { User = _user };
+    }
+
+    [Fact]
+    public void When_a_non_invite_is_retransmitted_after_its_final_Should_resend_the_same_bytes_from_a_transaction_that_kept_no_message()
+    {
+        var (request, response) = Answer("BYE", 200, "Reason: SIP;text=\"kept as sent\"");
+        _layer.OnRequest(Request("BYE"), Udp);
+        _layer.OnRequest(Request("BYE"), Udp);
+
+        Assert.Equal(1, _layer.ServerTransactions);
+        var texts = _sender.Texts;
+        Assert.Equal(3, texts.Length);
+        Assert.All(texts, text => Assert.Equal(texts[0], text));
+        Assert.Contains("Reason: SIP;text=\"kept as sent\"", texts[0], StringComparison.Ordinal);
+        AssertCollected(request, response);
+    }
+
+    [Fact]
+    public void When_a_failure_to_an_invite_waits_for_its_ack_Should_resend_the_same_bytes_on_retransmission_and_timer_G()
+    {
+        var (request, response) = Answer("INVITE", 486, "Retry-After: 30");
+        _layer.OnRequest(Request("INVITE"), Udp);
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+
+        var finals = _sender.Texts.Where(t => t.StartsWith("SIP/2.0 486", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, finals.Length);
+        Assert.All(finals, text => Assert.Equal(finals[0], text));
+        Assert.Contains("Retry-After: 30", finals[0], StringComparison.Ordinal);
+        Assert.Equal(TransactionState.Completed, _user.Requests[0].State);
+        AssertCollected(request, response);
+    }
+
+    [Fact]
+    public void When_the_ack_confirms_a_failure_Should_absorb_later_retransmissions_and_keep_nothing_to_send()
+    {
+        var (request, response) = Answer("INVITE", 486);
+        _layer.OnRequest(Request("ACK", toTag: "b1"), Udp);
+        var sent = _sender.Packets.Count;
+        _layer.OnRequest(Request("INVITE"), Udp);
+        _clock.Advance(TimeSpan.FromSeconds(4));
+
+        Assert.Equal(TransactionState.Confirmed, _user.Requests[0].State);
+        Assert.Equal(sent, _sender.Packets.Count);
+        Assert.Null(_user.Requests[0].LastResponse);
+        AssertCollected(request, response);
+    }
+
+    [Fact]
+    public void When_a_2xx_is_accepted_Should_absorb_invite_retransmissions_and_still_hand_up_an_ack_on_its_branch()
+    {
+        var (request, response) = Answer("INVITE", 200);
+        var sent = _sender.Packets.Count;
+        _layer.OnRequest(Request("INVITE"), Udp);
+        _layer.OnRequest(Request("ACK", toTag: "b1"), Udp);
+
+        var transaction = _user.Requests[0];
+        Assert.Equal(TransactionState.Accepted, transaction.State);
+        Assert.Equal(sent, _sender.Packets.Count);
+        Assert.Single(_user.Acks);
+        Assert.Null(transaction.LastResponse);
+        Assert.Throws<InvalidOperationException>(() => transaction.Request);
+        AssertCollected(request, response);
+    }
+
+    [Fact]
+    public void When_a_cancel_arrives_after_the_final_Should_answer_200_with_the_final_response_to_tag()
+    {
+        Answer("INVITE", 486, toTag: "ours");
+        _layer.OnRequest(Request("CANCEL"), Udp);
+
+        var cancelOk = _sender.Responses.Single(r => r.CSeq!.Method == SipMethod.Cancel);
+        Assert.Equal(200, cancelOk.StatusCode);
+        Assert.Equal("ours", cancelOk.To!.Tag);
+    }
+
+    [Fact]
+    public void When_a_failure_to_our_invite_is_retransmitted_Should_send_the_same_ack_bytes_from_a_transaction_that_kept_no_message()
+    {
+        var (request, response) = SendAndFail(486, "rejecting");
+        _layer.OnResponse(Response(Request("INVITE", branch: "z9hG4bK-out"), 486, toTag: "rejecting"), Udp);
+        _layer.OnResponse(Response(Request("INVITE", branch: "z9hG4bK-out"), 486, toTag: "rejecting"), Udp);
+
+        Assert.Equal([486], _codes);
+        Assert.Equal(1, _layer.ClientTransactions);
+        var acks = _sender.Texts.Where(t => t.StartsWith("ACK ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, acks.Length);
+        Assert.All(acks, text => Assert.Equal(acks[0], text));
+        var ack = (SipRequest)Parse(acks[0]);
+        Assert.Equal("z9hG4bK-out", ack.TopVia!.Branch);
+        Assert.Equal("rejecting", ack.To!.Tag);
+        Assert.Equal(new CSeqHeader(1, SipMethod.Ack), ack.CSeq);
+        AssertCollected(request, response);
+    }
+
+    [Fact]
+    public void When_our_invite_is_retransmitted_Should_send_the_bytes_that_went_out_first()
+    {
+        _layer.Send(Request("INVITE", branch: "z9hG4bK-again"), Endpoint, (_, r) => _codes.Add(r.StatusCode), (_, _) => { });
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        _clock.Advance(TimeSpan.FromMilliseconds(1000));
+
+        var texts = _sender.Texts;
+        Assert.Equal(3, texts.Length);
+        Assert.All(texts, text => Assert.Equal(texts[0], text));
+    }
+
+    [Fact]
+    public void When_our_invite_is_accepted_Should_hand_2xx_retransmissions_up_until_timer_M_without_keeping_the_invite()
+    {
+        var request = SendInvite();
+        _layer.OnResponse(Response(Request("INVITE", branch: "z9hG4bK-out"), 200), Udp);
+        _layer.OnResponse(Response(Request("INVITE", branch: "z9hG4bK-out"), 200), Udp);
+
+        Assert.Equal([200, 200], _codes);
+        Assert.Equal(1, _layer.ClientTransactions);
+        AssertCollected(request);
+        _clock.Advance(TimeSpan.FromSeconds(32));
+        Assert.Equal(0, _layer.ClientTransactions);
+    }
+
+    /// <summary>Answers the next request with a response of its own and returns weak references to both.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private (WeakReference Request, WeakReference Response) Answer(string method, int status, string? header = null, string toTag = "b1")
+    {
+        var response = new WeakReference(null);
+        _user.Answer = t =>
+        {
+            var answer = Response(t.Request, status, toTag);
+            if (header is not null)
+            {
+                var colon = header.IndexOf(':', StringComparison.Ordinal);
+                answer = answer.WithHeaders(answer.Headers.Add(header[..colon], header[(colon + 2)..]));
+            }
+
+            response.Target = answer;
+            t.TrySendResponse(answer);
+        };
+        var request = Request(method);
+        _layer.OnRequest(request, Udp);
+        _user.Answer = null;
+        return (new WeakReference(request), response);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WeakReference SendInvite()
+    {
+        var request = Request("INVITE", branch: "z9hG4bK-out");
+        _layer.Send(request, Endpoint, (_, r) => _codes.Add(r.StatusCode), (_, _) => { });
+        return new WeakReference(request);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private (WeakReference Request, WeakReference Response) SendAndFail(int status, string toTag)
+    {
+        var request = SendInvite();
+        var response = Response(Request("INVITE", branch: "z9hG4bK-out"), status, toTag);
+        _layer.OnResponse(response, Udp);
+        return (request, new WeakReference(response));
+    }
+
+    private static void AssertCollected(params WeakReference[] messages)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(messages, message => Assert.False(message.IsAlive, "a finished transaction still holds a parsed message"));
+    }
+}
