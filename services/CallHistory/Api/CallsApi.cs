@@ -70,7 +70,7 @@ public static class CallsApi
                 title: "The request has invalid filters.");
         }
 
-        var trace = await session.LoadAsync<SipTrace>(id, cancellationToken).ConfigureAwait(false);
+        var trace = await SipTraceReader.LoadAsync(session, id, cancellationToken).ConfigureAwait(false);
         if (trace is null)
         {
             return await session.LoadAsync<CallSummary>(id, cancellationToken).ConfigureAwait(false) is null

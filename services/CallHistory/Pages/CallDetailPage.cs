@@ -29,7 +29,7 @@ public static class CallDetailPage
             return Html.Page("No such call", $"<h1>No such call</h1><p>No call '{id}'.</p>", StatusCodes.Status404NotFound);
         }
 
-        var trace = await session.LoadAsync<SipTrace>(id, cancellationToken).ConfigureAwait(false) ?? new SipTrace { Id = id };
+        var trace = await SipTraceReader.LoadAsync(session, id, cancellationToken).ConfigureAwait(false) ?? new SipTrace { Id = id };
         var events = await session.Events.FetchStreamAsync(id, token: cancellationToken).ConfigureAwait(false);
         var body = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"<h1>Call {Html.Encode(call.CallerNumber)} → {Html.Encode(call.Did)}</h1>")

@@ -12,11 +12,13 @@ internal static class CallEventBatch
     public const string TraceParentHeader = "traceparent";
 
     /// <summary>
-    /// Appends every message of <paramref name="batch"/> not stored before, each call's in the batch's order, with a
-    /// <see cref="RecordedMessage"/> per message, in one transaction; returns the ones it stored.
+    /// Appends every message of <paramref name="batch"/> not stored before, each call's in the batch's order, in one
+    /// transaction; returns the ones it stored. Each event's id is its message's MessageId (unique in the store): a
+    /// redelivered message finds its event and is stored once.
     /// </summary>
-    public static async Task<IReadOnlySet<PendingCallEvent>> CommitAsync(IDocumentStore store, IReadOnlyList<PendingCallEvent> batch, DateTimeOffset now)
+    public static async Task<IReadOnlySet<PendingCallEvent>> CommitAsync(IDocumentStore store, IReadOnlyList<PendingCallEvent> batch)
     {
+        ArgumentNullException.ThrowIfNull(store);
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -29,8 +31,9 @@ internal static class CallEventBatch
             .ConfigureAwait(false);
 
         var messageIds = batch.Select(p => p.MessageId).Distinct().ToArray();
-        var recorded = await session.LoadManyAsync<RecordedMessage>(CancellationToken.None, messageIds).ConfigureAwait(false);
-        var seen = recorded.Select(m => m.Id).ToHashSet();
+        var seen = (await session.QueryAsync<Guid>(
+                $"select id from {store.Options.Events.DatabaseSchemaName}.mt_events where id = any(?::uuid[])", CancellationToken.None, messageIds)
+            .ConfigureAwait(false)).ToHashSet();
         var stored = new HashSet<PendingCallEvent>();
         foreach (var call in batch.GroupBy(p => p.CallId))
         {
@@ -38,7 +41,6 @@ internal static class CallEventBatch
             foreach (var pending in call.Where(p => seen.Add(p.MessageId)))
             {
                 events.Add(ToEvent(session, pending));
-                session.Insert(new RecordedMessage(pending.MessageId, pending.CallId, pending.Event.GetType().Name, now));
                 stored.Add(pending);
             }
 
@@ -56,6 +58,7 @@ internal static class CallEventBatch
     private static JasperFx.Events.IEvent ToEvent(IDocumentSession session, PendingCallEvent pending)
     {
         var e = session.Events.BuildEvent(pending.Event);
+        e.Id = pending.MessageId;
         e.CorrelationId = pending.CorrelationId;
         e.CausationId = pending.CausationId;
         e.SetHeader(MessageIdHeader, pending.MessageId.ToString());

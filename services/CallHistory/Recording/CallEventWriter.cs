@@ -84,7 +84,7 @@ public sealed partial class CallEventWriter : IAsyncDisposable
         try
         {
             var started = _time.GetTimestamp();
-            var stored = await CallEventBatch.CommitAsync(_store, batch, _time.GetUtcNow()).ConfigureAwait(false);
+            var stored = await CallEventBatch.CommitAsync(_store, batch).ConfigureAwait(false);
             LogCommitted(batch.Count, batch.Select(p => p.CallId).Distinct().Count(), _time.GetElapsedTime(started).TotalMilliseconds);
             foreach (var pending in batch)
             {

@@ -25,14 +25,15 @@ public sealed class CallEventWriterTests(CallHistoryHost host)
         var redelivered = new PendingCallEvent(received.MessageId, call.Received, null, null, null);
         var dialled = Pending(call.Events[1]);
 
-        var stored = await CallEventBatch.CommitAsync(host.Store, [received, redelivered, dialled], TimeProvider.System.GetUtcNow());
+        var stored = await CallEventBatch.CommitAsync(host.Store, [received, redelivered, dialled]);
 
         Assert.Equal(2, stored.Count);
         Assert.Contains(received, stored);
         Assert.Contains(dialled, stored);
         await using var session = host.Store.QuerySession();
-        Assert.Equal([nameof(CallReceived), nameof(EndpointDialled)], (await session.Events.FetchStreamAsync(call.CallId)).Select(e => e.Data.GetType().Name));
-        Assert.Equal(2, await session.Query<RecordedMessage>().CountAsync(m => m.CallId == call.CallId));
+        var events = await session.Events.FetchStreamAsync(call.CallId);
+        Assert.Equal([nameof(CallReceived), nameof(EndpointDialled)], events.Select(e => e.Data.GetType().Name));
+        Assert.Equal([received.MessageId, dialled.MessageId], events.Select(e => e.Id));
     }
 
     [Fact]
@@ -40,15 +41,15 @@ public sealed class CallEventWriterTests(CallHistoryHost host)
     {
         var call = new TransferredCall(TimeProvider.System.GetUtcNow(), "+15557100002");
         var received = Pending(call.Received);
-        await CallEventBatch.CommitAsync(host.Store, [received], TimeProvider.System.GetUtcNow());
+        await CallEventBatch.CommitAsync(host.Store, [received]);
         var again = new PendingCallEvent(received.MessageId, call.Received, null, null, null);
         var dialled = Pending(call.Events[1]);
 
-        var stored = await CallEventBatch.CommitAsync(host.Store, [again, dialled], TimeProvider.System.GetUtcNow());
+        var stored = await CallEventBatch.CommitAsync(host.Store, [again, dialled]);
 
         Assert.Equal([dialled], stored);
         await using var session = host.Store.QuerySession();
-        Assert.Equal(2, (await session.Events.FetchStreamAsync(call.CallId)).Count);
+        Assert.Equal([received.MessageId, dialled.MessageId], (await session.Events.FetchStreamAsync(call.CallId)).Select(e => e.Id));
         Assert.Single((await session.LoadAsync<CallSummary>(call.CallId))!.Legs, l => l.Leg == LegSide.Caller);
     }
 
