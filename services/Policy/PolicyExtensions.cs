@@ -32,6 +32,7 @@ public static class PolicyExtensions
         builder.Services.AddSingleton<BalanceLedger>();
         builder.Services.AddSingleton<PolicyTelemetry>();
         builder.Services.AddScoped<TrunkPublisher>();
+        builder.Services.AddScoped<TransferRulesPublisher>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PolicyExceptionHandler>();
@@ -69,6 +70,7 @@ public static class PolicyExtensions
         bus.AddConsumer<ReserveFundsConsumer>().Endpoint(e => e.Name = prefix + "policy-reserve-funds");
         bus.AddConsumer<ChargeCallConsumer>().Endpoint(e => e.Name = prefix + "policy-charge-call");
         bus.AddConsumer<GetTrunkByDidConsumer>().Endpoint(e => e.Name = prefix + "policy-get-trunk-by-did");
+        bus.AddConsumer<GetTransferRulesConsumer>().Endpoint(e => e.Name = prefix + "policy-get-transfer-rules");
         if (prefix.Length > 0)
         {
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>

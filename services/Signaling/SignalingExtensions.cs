@@ -8,6 +8,7 @@ using Trunk.Signaling.Calls;
 using Trunk.Signaling.Commands;
 using Trunk.Signaling.Events;
 using Trunk.Signaling.Media;
+using Trunk.Signaling.Rules;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Signaling.Telemetry;
@@ -36,12 +37,14 @@ public static class SignalingExtensions
         {
             bus.AddConsumer<CallCommandConsumer>().Endpoint(e => Configure(e, queue));
             bus.AddConsumer<TrunkChangedConsumer>().Endpoint(e => Configure(e, queue));
+            bus.AddConsumer<TransferRulesChangedConsumer>().Endpoint(e => Configure(e, queue));
         });
 
         services.AddSingleton<CommandQueue>();
         services.AddSingleton<SipTracer>();
         services.AddSingleton<SipEndpoint>();
         services.AddSingleton<TrunkDirectory>();
+        services.AddSingleton<TransferRulesDirectory>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<CallRegistry>();
         services.AddSingleton<SignalingTelemetry>();

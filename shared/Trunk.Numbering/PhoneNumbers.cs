@@ -1,6 +1,6 @@
 using PhoneNumbers;
 
-namespace Trunk.Policy.Numbers;
+namespace Trunk.Numbering;
 
 /// <summary>A number that passed the E.164 checks: canonical form, ISO country and whether it costs extra.</summary>
 public sealed record TargetNumber(string E164, string CountryCode, bool Premium, string? PremiumReason)

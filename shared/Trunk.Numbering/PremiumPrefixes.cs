@@ -1,4 +1,4 @@
-namespace Trunk.Policy.Numbers;
+namespace Trunk.Numbering;
 
 /// <summary>
 /// E.164 prefixes (digits after the <c>+</c>) that are premium-rate or high-cost, denied unless the account enables

@@ -78,6 +78,30 @@ public sealed class ReferTests(SignalingFixture fixture)
     }
 
     [Fact]
+    public async Task When_the_accounts_rules_allow_the_target_Should_answer_202_from_them_without_the_sagas_decision()
+    {
+        // The saga double would answer 403 if it were asked: the 202 can only be Signaling's own, from the pushed rules.
+        var call = await ReferAsync(TransferScript.Deny, Values(("REFER_HEADERS", Headers($"Refer-To: <{Target}>")), ("REFER_CODE", "202"),
+            ("AFTER_REFER", ActiveNotifies("SIP/2.0 100 Trying"))), rules: TrunkWorld.GermanRules);
+
+        var received = await call.WaitForAsync<ReferReceived>();
+        Assert.Equal(new ReferDecision(202, "Accepted", TimeSpan.FromSeconds(10)), received.Decision);
+        Assert.Empty(call.All<ReferRejected>());
+    }
+
+    [Fact]
+    public async Task When_the_accounts_rules_have_no_geo_permission_for_the_country_Should_answer_403_from_them()
+    {
+        // The saga double would answer 202: the 403 is the rules'.
+        var call = await ReferAsync(TransferScript.Accept, Values(("REFER_HEADERS", Headers($"Refer-To: <sip:+442079460000@{TrunkWorld.Domain}>")),
+            ("REFER_CODE", "403")), rules: TrunkWorld.GermanRules);
+
+        var decision = (await call.WaitForAsync<ReferReceived>()).Decision;
+        Assert.Equal(403, decision?.SipCode);
+        Assert.Equal("no geo permission for GB", decision?.Reason);
+    }
+
+    [Fact]
     public async Task When_a_transfer_is_already_in_progress_Should_answer_491()
     {
         var again = Scenario.Fragment("refer_again_fragment.xml", new Dictionary<string, string>
@@ -103,12 +127,13 @@ public sealed class ReferTests(SignalingFixture fixture)
     }
 
     /// <summary>Caller and endpoint run the call; the endpoint REFERs as <paramref name="endpointValues"/> say; the caller hangs up after <paramref name="holdMs"/>.</summary>
+    /// <param name="rules">The account's transfer rules Policy answers with; none: Policy knows none and the saga decides.</param>
     private async Task<CallLog> ReferAsync(TransferScript script, Dictionary<string, string> endpointValues, int holdMs = 1500,
-        string domain = TrunkWorld.Domain)
+        string domain = TrunkWorld.Domain, Func<Guid, Contracts.Policy.AccountTransferRules>? rules = null)
     {
         var did = TrunkWorld.NewDid();
         await using var endpoint = Sipp.Server(Scenario.Write("uas_refers.xml", endpointValues));
-        _world.AddTrunk(did, [endpoint.Uri], script: script, domain: domain);
+        _world.AddTrunk(did, [endpoint.Uri], script: script, domain: domain, rules: rules);
 
         await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("HOLD_MS", holdMs.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             fixture.SipPort, did);

@@ -1,3 +1,6 @@
+using Trunk.Contracts.Policy;
+using Trunk.Policy.Rates;
+
 namespace Trunk.Policy.Accounts;
 
 /// <summary>
@@ -13,6 +16,7 @@ public sealed record Account(
     IReadOnlyList<string> AllowedCountries,
     bool PremiumAllowed)
 {
-    public bool MayCall(string country) =>
-        string.Equals(country, HomeCountry, StringComparison.Ordinal) || AllowedCountries.Contains(country, StringComparer.Ordinal);
+    /// <summary>The rules Signaling and Policy decide a transfer by (<see cref="Numbering.TransferPermissions"/>), with the rated prefixes given.</summary>
+    public AccountTransferRules TransferRules(IEnumerable<Rate> rates) =>
+        new(Id, HomeCountry, AllowedCountries, PremiumAllowed, [.. rates.Select(r => new RatedPrefix(r.Id, r.PricePerMinute))]);
 }

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Marten;
+using Trunk.Numbering;
 using Trunk.Policy.Api;
-using Trunk.Policy.Numbers;
+using Trunk.Policy.Transfers;
 
 namespace Trunk.Policy.Accounts;
 
@@ -50,7 +51,8 @@ public static partial class AccountEndpoints
             ? TypedResults.Ok(account)
             : FieldErrors.NotFound("account", id);
 
-    private static async Task<IResult> UpdateAsync(Guid id, AccountRequest request, IDocumentSession session, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(
+        Guid id, AccountRequest request, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken)
     {
         var errors = Validate(request).Check(request.Id is null || request.Id == id, "id", "Must match the id in the path.");
         if (errors.Any)
@@ -72,6 +74,7 @@ public static partial class AccountEndpoints
         };
         session.Update(updated);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await rules.AccountChangedAsync(updated, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(updated);
     }
 

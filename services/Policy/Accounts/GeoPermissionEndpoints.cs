@@ -1,6 +1,7 @@
 using Marten;
+using Trunk.Numbering;
 using Trunk.Policy.Api;
-using Trunk.Policy.Numbers;
+using Trunk.Policy.Transfers;
 
 namespace Trunk.Policy.Accounts;
 
@@ -29,13 +30,16 @@ public static class GeoPermissionEndpoints
             ? TypedResults.Ok(View(account))
             : FieldErrors.NotFound("account", id);
 
-    private static Task<IResult> AllowAsync(Guid id, string country, IDocumentSession session, CancellationToken cancellationToken) =>
-        ChangeAsync(id, country, session, allow: true, cancellationToken);
+    private static Task<IResult> AllowAsync(
+        Guid id, string country, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken) =>
+        ChangeAsync(id, country, session, rules, allow: true, cancellationToken);
 
-    private static Task<IResult> RevokeAsync(Guid id, string country, IDocumentSession session, CancellationToken cancellationToken) =>
-        ChangeAsync(id, country, session, allow: false, cancellationToken);
+    private static Task<IResult> RevokeAsync(
+        Guid id, string country, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken) =>
+        ChangeAsync(id, country, session, rules, allow: false, cancellationToken);
 
-    private static async Task<IResult> ChangeAsync(Guid id, string country, IDocumentSession session, bool allow, CancellationToken cancellationToken)
+    private static async Task<IResult> ChangeAsync(
+        Guid id, string country, IDocumentSession session, TransferRulesPublisher rules, bool allow, CancellationToken cancellationToken)
     {
         var code = country.ToUpperInvariant();
         if (!PhoneNumberRules.IsKnownCountry(code))
@@ -55,12 +59,11 @@ public static class GeoPermissionEndpoints
 
         var others = account.AllowedCountries.Where(c => c != code);
         var updated = account with { AllowedCountries = (allow ? others.Append(code) : others).Order(StringComparer.Ordinal).ToList() };
-        session.Update(updated);
-        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(View(updated));
+        return await SaveAsync(updated, session, rules, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> SetPremiumAsync(Guid id, PremiumRequest request, IDocumentSession session, CancellationToken cancellationToken)
+    private static async Task<IResult> SetPremiumAsync(
+        Guid id, PremiumRequest request, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken)
     {
         if (request.Enabled is not { } enabled)
         {
@@ -73,8 +76,16 @@ public static class GeoPermissionEndpoints
         }
 
         var updated = account with { PremiumAllowed = enabled };
+        return await SaveAsync(updated, session, rules, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Saves the account, then pushes its rules to Signaling.</summary>
+    private static async Task<IResult> SaveAsync(
+        Account updated, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken)
+    {
         session.Update(updated);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await rules.AccountChangedAsync(updated, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(View(updated));
     }
 }

@@ -2,6 +2,7 @@ using Marten;
 using Trunk.Policy.Api;
 using Trunk.Policy.Balances;
 using Trunk.Policy.Numbers;
+using Trunk.Policy.Transfers;
 
 namespace Trunk.Policy.Rates;
 
@@ -24,7 +25,8 @@ public static class RateEndpoints
     private static async Task<IResult> ListAsync(IQuerySession session, CancellationToken cancellationToken) =>
         TypedResults.Ok(await session.Query<Rate>().OrderBy(r => r.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
 
-    private static async Task<IResult> SetAsync(string prefix, RateRequest request, IDocumentSession session, CancellationToken cancellationToken)
+    private static async Task<IResult> SetAsync(
+        string prefix, RateRequest request, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken)
     {
         var digits = prefix.TrimStart('+');
         var errors = new FieldErrors()
@@ -40,12 +42,19 @@ public static class RateEndpoints
         }
 
         var rate = new Rate(digits, request.PricePerMinute!.Value, request.Description);
+        if (await session.LoadAsync<Rate>(digits, cancellationToken).ConfigureAwait(false) == rate)
+        {
+            // Unchanged: nothing to save, and no push of every account's rules.
+            return TypedResults.Ok(rate);
+        }
+
         session.Store(rate);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await rules.RatesChangedAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(rate);
     }
 
-    private static async Task<IResult> DeleteAsync(string prefix, IDocumentSession session, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string prefix, IDocumentSession session, TransferRulesPublisher rules, CancellationToken cancellationToken)
     {
         var digits = prefix.TrimStart('+');
         if (await session.LoadAsync<Rate>(digits, cancellationToken).ConfigureAwait(false) is null)
@@ -55,6 +64,7 @@ public static class RateEndpoints
 
         session.Delete<Rate>(digits);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await rules.RatesChangedAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 

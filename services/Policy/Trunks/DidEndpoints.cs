@@ -1,6 +1,6 @@
 using Marten;
+using Trunk.Numbering;
 using Trunk.Policy.Api;
-using Trunk.Policy.Numbers;
 
 namespace Trunk.Policy.Trunks;
 

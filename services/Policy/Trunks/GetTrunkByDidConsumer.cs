@@ -1,7 +1,7 @@
 using Marten;
 using MassTransit;
 using Trunk.Contracts.Policy;
-using Trunk.Policy.Numbers;
+using Trunk.Numbering;
 
 namespace Trunk.Policy.Trunks;
 

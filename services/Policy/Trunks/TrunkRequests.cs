@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Trunk.Contracts.Policy;
+using Trunk.Numbering;
 using Trunk.Policy.Api;
-using Trunk.Policy.Numbers;
 
 namespace Trunk.Policy.Trunks;
 

@@ -4,6 +4,7 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Rules;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Signaling.Telemetry;
@@ -20,6 +21,7 @@ namespace Trunk.Signaling.Calls;
 internal sealed partial class InboundCallHandler(
     SipEndpoint sip,
     TrunkDirectory trunks,
+    TransferRulesDirectory transferRules,
     RateLimiter limits,
     CallRegistry calls,
     EndpointDialer dialer,
@@ -78,6 +80,7 @@ internal sealed partial class InboundCallHandler(
             return;
         }
 
+        transferRules.Refresh(callId, trunk.AccountId);
         var call = new Call(callId, trunk, request, PhoneNumbers.Caller(invite), did, time.GetUtcNow());
         calls.Add(call);
         telemetry.CallStarted(call);

@@ -10,4 +10,13 @@ public sealed class TransferSettings
 
     /// <summary>How long the DNS lookup of a Refer-To host name may take (the 403 check for private targets).</summary>
     public TimeSpan TargetResolveTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a copy of an account's transfer rules decides REFERs without news from Policy (Policy pushes every change).</summary>
+    public TimeSpan RulesLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where Signaling asks for an account's transfer rules (e.g. <c>queue:policy-get-transfer-rules</c>); unset: published to whichever Policy consumes it.</summary>
+    public string? RulesLookupAddress { get; set; }
+
+    /// <summary>How long Signaling waits for Policy's answer when it asks for an account's transfer rules.</summary>
+    public TimeSpan RulesLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

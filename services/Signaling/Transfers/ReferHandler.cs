@@ -3,9 +3,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trunk.Contracts;
 using Trunk.Contracts.Transfers;
+using Trunk.Numbering;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Events;
+using Trunk.Signaling.Rules;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Signaling.Telemetry;
@@ -16,8 +18,10 @@ using Trunk.Sip.Transactions;
 namespace Trunk.Signaling.Transfers;
 
 /// <summary>
-/// The endpoint's REFER (RFC 3515): the checks answered at once, else <see cref="ReferReceived"/> published and the
-/// REFER held for the saga's <see cref="AnswerRefer"/>; 503 with Retry-After when it does not come in time.
+/// The endpoint's REFER (RFC 3515): the checks answered at once; then, when Policy's rules for the account are held
+/// (<see cref="TransferRulesDirectory"/>), the decision too, with <see cref="ReferReceived"/> published with it for the
+/// saga to go on from; else <see cref="ReferReceived"/> published and the REFER held for the saga's
+/// <see cref="AnswerRefer"/>, 503 with Retry-After when it does not come in time.
 /// </summary>
 internal sealed partial class ReferHandler(
     SipEndpoint sip,
@@ -26,6 +30,7 @@ internal sealed partial class ReferHandler(
     ServiceIdentity identity,
     SignalingTelemetry telemetry,
     TargetHostResolver targets,
+    TransferRulesDirectory rules,
     IOptions<TransferSettings> settings,
     TimeProvider time,
     ILogger<ReferHandler> logger)
@@ -63,14 +68,23 @@ internal sealed partial class ReferHandler(
             return;
         }
 
-        LogReferReceived(call.Id, refer.CallId ?? string.Empty, refer.CSeq?.Number ?? 0, transfer.TargetNumber, transfer.Id);
+        var decision = await DecideAsync(call, transfer).ConfigureAwait(false);
+        LogReferReceived(call.Id, refer.CallId ?? string.Empty, refer.CSeq?.Number ?? 0, transfer.TargetNumber, transfer.Id,
+            decision is null ? "the transfer saga" : "the account's rules");
         events.Publish(new ReferReceived(call.Id, time.GetUtcNow(), identity.InstanceId, transfer.Id, queue.Name, call.Trunk.AccountId,
             call.Trunk.TrunkId, call.CallerNumber, transfer.TargetNumber, verdict.Host, transfer.ReferredBy, (uint)(refer.CSeq?.Number ?? 0),
-            transfer.NotifyRequested));
+            transfer.NotifyRequested, decision));
 
         try
         {
-            await AnswerAsync(call, request, arrived, transfer).ConfigureAwait(false);
+            if (decision is null)
+            {
+                await AnswerAsync(call, request, arrived, transfer).ConfigureAwait(false);
+            }
+            else
+            {
+                Answer(call, request, arrived, transfer, decision.SipCode, decision.Reason);
+            }
         }
         finally
         {
@@ -78,10 +92,23 @@ internal sealed partial class ReferHandler(
         }
     }
 
+    /// <summary>The decision from the account's rules Policy pushed (the same rules Policy decides by), or null when none are held.</summary>
+    private async ValueTask<ReferDecision?> DecideAsync(Call call, Transfer transfer)
+    {
+        if (await rules.FindAsync(call.Trunk.AccountId).ConfigureAwait(false) is not { } accountRules)
+        {
+            return null;
+        }
+
+        var verdict = TransferPermissions.Decide(accountRules, transfer.TargetNumber);
+        return verdict.Allowed
+            ? new ReferDecision(202, "Accepted", call.Trunk.RingTimeout)
+            : new ReferDecision(verdict.SipCode, verdict.Reason, call.Trunk.RingTimeout);
+    }
+
     /// <summary>Waits for the saga's decision and answers the REFER with it (503 with Retry-After when none comes in time).</summary>
     private async Task AnswerAsync(Call call, IncomingRequest request, long arrived, Transfer transfer)
     {
-        var refer = request.Request;
         AnswerRefer decision;
         try
         {
@@ -95,12 +122,17 @@ internal sealed partial class ReferHandler(
             return;
         }
 
-        if (decision.SipCode != 202)
+        Answer(call, request, arrived, transfer, decision.SipCode, decision.Reason);
+    }
+
+    private void Answer(Call call, IncomingRequest request, long arrived, Transfer transfer, int code, string reason)
+    {
+        if (code != 202)
         {
             Finish(call, transfer);
-            LogDecision(call.Id, refer.CallId ?? string.Empty, transfer.Id, decision.SipCode);
-            telemetry.ReferAnswered(decision.SipCode, decision.Reason, time.GetElapsedTime(arrived));
-            sip.Respond(call, LegSide.Endpoint, request, decision.SipCode, string.IsNullOrWhiteSpace(decision.Reason) ? null : decision.Reason);
+            LogDecision(call.Id, request.Request.CallId ?? string.Empty, transfer.Id, code);
+            telemetry.ReferAnswered(code, reason, time.GetElapsedTime(arrived));
+            sip.Respond(call, LegSide.Endpoint, request, code, string.IsNullOrWhiteSpace(reason) ? null : reason);
             return;
         }
 
@@ -147,8 +179,8 @@ internal sealed partial class ReferHandler(
         events.Publish(new ReferRejected(call.Id, time.GetUtcNow(), identity.InstanceId, code, reason, transferId));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}, CSeq {CSeq}) to {Target} held as transfer {TransferId}")]
-    private partial void LogReferReceived(Guid callId, string sipCallId, long cSeq, string target, Guid transferId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}, CSeq {CSeq}) to {Target} is transfer {TransferId}, decided by {DecidedBy}")]
+    private partial void LogReferReceived(Guid callId, string sipCallId, long cSeq, string target, Guid transferId, string decidedBy);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: REFER (SIP Call-ID {SipCallId}, CSeq {CSeq}) rejected {Code}: {Reason}")]
     private partial void LogRejected(Guid callId, string sipCallId, long cSeq, int code, string reason);

@@ -40,15 +40,32 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         // acknowledged and changes nothing.
         OnUnhandledEvent(context => context.Ignore());
 
+        // A REFER Signaling holds for the decision goes to Policy; one Signaling already answered from the rules Policy
+        // pushed (ARCHITECTURE.md, the REFER decision) starts reserving at once after a 202, or records the denial.
         Initially(
-            When(ReferReceived)
+            When(ReferReceived, c => c.Message.Decision is null)
                 .Then(c =>
                 {
                     Start(c.Saga, c.Message);
                     actions.CheckTransfer(c.Saga);
                     LogReferReceived(logger, c.Saga.CallId, c.Saga.CorrelationId, c.Saga.TargetNumber);
                 })
-                .TransitionTo(AwaitingPolicy));
+                .TransitionTo(AwaitingPolicy),
+            When(ReferReceived, c => c.Message.Decision is { SipCode: 202 })
+                .Then(c =>
+                {
+                    Start(c.Saga, c.Message);
+                    LogReferReceived(logger, c.Saga.CallId, c.Saga.CorrelationId, c.Saga.TargetNumber);
+                    Allowed(actions, c.Saga, c.Message.Decision!.RingTimeout);
+                })
+                .TransitionTo(Reserving),
+            When(ReferReceived, c => c.Message.Decision is { SipCode: not 202 })
+                .Then(c =>
+                {
+                    Start(c.Saga, c.Message);
+                    Denied(actions, logger, c.Saga, c.Message.Decision!.SipCode, c.Message.Decision.Reason);
+                })
+                .Finalize());
 
         During(AwaitingPolicy,
             When(TransferDenied)
@@ -56,19 +73,15 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 {
                     actions.CancelPolicyDeadline(c.Saga);
                     actions.AnswerRefer(c.Saga, c.Message.SipCode, c.Message.Reason);
-                    actions.PolicyDenied(c.Saga, c.Message.SipCode, c.Message.Reason);
-                    LogEnded(logger, c.Saga.CallId, c.Saga.CorrelationId, c.Message.SipCode, c.Message.Reason);
+                    Denied(actions, logger, c.Saga, c.Message.SipCode, c.Message.Reason);
                 })
                 .Finalize(),
             When(TransferAllowed)
                 .Then(c =>
                 {
                     actions.CancelPolicyDeadline(c.Saga);
-                    c.Saga.RingTimeout = c.Message.RingTimeout;
                     actions.AnswerRefer(c.Saga, 202, "Accepted");
-                    actions.Accepted(c.Saga);
-                    actions.Notify(c.Saga, 100, "Trying", final: false);
-                    actions.ReserveFunds(c.Saga);
+                    Allowed(actions, c.Saga, c.Message.RingTimeout);
                 })
                 .TransitionTo(Reserving),
             When(PolicyDeadline, c => c.Message.TimeoutId == c.Saga.PolicyDeadlineId)
@@ -247,6 +260,21 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         transfer.ReferredBy = refer.ReferredBy;
         transfer.NotifyRequested = refer.NotifyRequested;
         transfer.ReferredAt = refer.At;
+    }
+
+    /// <summary>The REFER was answered 202: the transfer is accepted, the endpoint hears 100 Trying, the funds are asked for.</summary>
+    private static void Allowed(TransferActions actions, TransferState transfer, TimeSpan ringTimeout)
+    {
+        transfer.RingTimeout = ringTimeout;
+        actions.Accepted(transfer);
+        actions.Notify(transfer, 100, "Trying", final: false);
+        actions.ReserveFunds(transfer);
+    }
+
+    private static void Denied(TransferActions actions, ILogger logger, TransferState transfer, int sipCode, string reason)
+    {
+        actions.PolicyDenied(transfer, sipCode, reason);
+        LogEnded(logger, transfer.CallId, transfer.CorrelationId, sipCode, reason);
     }
 
     private void CallerGone(TransferActions actions, ILogger logger, TransferState transfer) =>

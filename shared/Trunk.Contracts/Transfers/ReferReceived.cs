@@ -2,7 +2,10 @@ using System;
 
 namespace Trunk.Contracts.Transfers;
 
-/// <summary>The endpoint sent an in-dialog REFER that passed Signaling's syntax checks; Signaling holds it until <see cref="AnswerRefer"/>.</summary>
+/// <summary>
+/// The endpoint sent an in-dialog REFER that passed Signaling's syntax checks. Without a <see cref="Decision"/> Signaling
+/// holds it until the saga's <see cref="AnswerRefer"/>; with one, Signaling already answered it from Policy's pushed rules.
+/// </summary>
 public sealed record ReferReceived(
     Guid CallId,
     DateTimeOffset At,
@@ -16,4 +19,5 @@ public sealed record ReferReceived(
     string ReferToHost,
     string? ReferredBy,
     uint ReferCSeq,
-    bool NotifyRequested) : ICallEvent;
+    bool NotifyRequested,
+    ReferDecision? Decision = null) : ICallEvent;

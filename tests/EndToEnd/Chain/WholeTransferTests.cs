@@ -67,7 +67,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             Assert.True(parent.StartUnixNano <= span.StartUnixNano, $"{span.Service} '{span.Name}' started before its parent '{parent.Name}'");
         }
 
-        Assert.Contains(trace, s => s.Service == "policy" && s.Name == "policy check-transfer");
+        // The REFER was decided in Signaling from the account's rules Policy pushed: Policy's part is the reservation.
         Assert.Contains(trace, s => s.Service == "policy" && s.Name == "funds reserve");
         Assert.Contains(trace, s => s.Service == "transfer" && s.Name.StartsWith("saga ", StringComparison.Ordinal));
         Assert.Contains(trace, s => s.Service == "signaling" && s.Name == "sip REFER");
@@ -100,6 +100,20 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     public async Task When_an_international_target_has_no_geo_permission_Should_answer_the_REFER_403()
     {
         await TransferAsync(BritishTarget, target: null, endpointNotifies: string.Empty, callerScenario: "caller_hangs_up.xml", referCode: "403");
+    }
+
+    [Fact]
+    public async Task When_a_country_is_allowed_after_a_REFER_to_it_was_refused_Should_decide_the_next_REFER_from_the_pushed_rules()
+    {
+        var refused = await TransferAsync(BritishTarget, target: null, endpointNotifies: string.Empty, callerScenario: "caller_hangs_up.xml",
+            referCode: "403");
+        await PolicyAdmin.AllowCountryAsync(trunk.Policy.Http, refused.AccountId, "GB");
+
+        // The account's rules were held when the second call arrived: only the push of the new permission lets it through.
+        var accepted = await AnsweredTransferAsync(BritishTarget, accountId: refused.AccountId);
+
+        Assert.Equal((403, "no geo permission for GB"), await ReferDecisionAsync(refused.Did));
+        Assert.Equal((202, "Accepted"), await ReferDecisionAsync(accepted.Did));
     }
 
     [Fact]
@@ -150,13 +164,14 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     /// A transfer the target answers: NOTIFY 100, 180, 200 at the endpoint, the caller bridged to the target (by a
     /// re-INVITE with the target's SDP when media passes through; by Media, unseen by the caller, when it is anchored).
     /// </summary>
-    private Task<PlacedCall> AnsweredTransferAsync(string targetNumber, string? allowCountry = null, string media = "Passthrough") => TransferAsync(
+    private Task<PlacedCall> AnsweredTransferAsync(string targetNumber, string? allowCountry = null, string media = "Passthrough", Guid? accountId = null) => TransferAsync(
         targetNumber,
         target: Scenario.Write("uas_answers.xml", Values()),
         endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
         callerScenario: media == "Anchored" ? "caller_hangs_up.xml" : "caller_transferred.xml",
         allowCountry: allowCountry,
-        media: media);
+        media: media,
+        accountId: accountId);
 
     /// <summary>
     /// Creates an account (with <paramref name="balance"/>), a trunk with a fresh DID to the SIPp endpoint, and
@@ -167,15 +182,15 @@ public sealed class WholeTransferTests(TrunkChain trunk)
     /// </summary>
     private async Task<PlacedCall> TransferAsync(string targetNumber, string? target, string endpointNotifies, string callerScenario,
         string referCode = "202", decimal balance = 100m, string? allowCountry = null, int ringTimeoutSeconds = 10, string media = "Passthrough",
-        int? callerRtpPort = null)
+        int? callerRtpPort = null, Guid? accountId = null)
     {
         var policy = trunk.Policy.Http;
         await PolicyAdmin.SetRateAsync(policy, "1", 0.01m);
         await PolicyAdmin.SetRateAsync(policy, "44", 0.02m);
-        var accountId = await PolicyAdmin.CreateAccountAsync(policy, balance);
+        accountId ??= await PolicyAdmin.CreateAccountAsync(policy, balance);
         if (allowCountry is not null)
         {
-            await PolicyAdmin.AllowCountryAsync(policy, accountId, allowCountry);
+            await PolicyAdmin.AllowCountryAsync(policy, accountId.Value, allowCountry);
         }
 
         await using var targetUas = target is null ? null : Sipp.Server(target);
@@ -184,7 +199,7 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             ("REFER_HEADERS", Headers($"Refer-To: <sip:{targetNumber}@{domain}>", "Referred-By: <sip:+14155550100@pbx.example>")),
             ("REFER_CODE", referCode), ("AFTER_REFER", endpointNotifies))));
         var did = PolicyAdmin.NewDid();
-        await PolicyAdmin.CreateTrunkAsync(policy, accountId, domain, did, endpoint.Uri, targetUas?.Uri ?? "sip:127.0.0.1:9", ringTimeoutSeconds, media);
+        await PolicyAdmin.CreateTrunkAsync(policy, accountId.Value, domain, did, endpoint.Uri, targetUas?.Uri ?? "sip:127.0.0.1:9", ringTimeoutSeconds, media);
 
         var callerValues = Values(("HOLD_MS", callerScenario == "caller_hangs_up.xml" ? "8000" : "3000"));
         if (callerRtpPort is { } rtpPort)
@@ -201,7 +216,18 @@ public sealed class WholeTransferTests(TrunkChain trunk)
             await targetUas.AssertPassedAsync("target", trunk.Logs);
         }
 
-        return new PlacedCall(did, accountId);
+        return new PlacedCall(did, accountId.Value);
+    }
+
+    /// <summary>How Signaling answered the call's REFER from the account's rules (<c>decision</c> of its <c>refer_received</c>).</summary>
+    private async Task<(int SipCode, string? Reason)> ReferDecisionAsync(string did)
+    {
+        var id = (await trunk.CallToAsync(did, s => Transfers(s).Any(t => Outcome(t) is not null))).GetProperty("id").GetGuid();
+        using var events = JsonDocument.Parse(await WaitForEventAsync(id, "refer_received"));
+        var refer = events.RootElement.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "refer_received").GetProperty("data");
+        Assert.True(refer.TryGetProperty("decision", out var decision) && decision.ValueKind == JsonValueKind.Object,
+            $"The REFER of the call to {did} was not decided by Signaling: {refer}");
+        return (decision.GetProperty("sipCode").GetInt32(), decision.GetProperty("reason").GetString());
     }
 
     /// <summary>The call's events (JSON) once one of type <paramref name="type"/> is stored.</summary>

@@ -1,4 +1,4 @@
-using Trunk.Policy.Numbers;
+using Trunk.Numbering;
 
 namespace Trunk.Policy.Tests.Numbers;
 

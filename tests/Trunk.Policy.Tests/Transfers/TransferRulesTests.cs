@@ -1,4 +1,5 @@
 using Trunk.Contracts.Policy;
+using Trunk.Numbering;
 using Trunk.Policy.Accounts;
 using Trunk.Policy.Rates;
 using Trunk.Policy.Transfers;

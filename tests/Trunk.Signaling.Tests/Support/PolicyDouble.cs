@@ -3,8 +3,8 @@ using Trunk.Contracts.Policy;
 
 namespace Trunk.Signaling.Tests.Support;
 
-/// <summary>Plays Policy: answers GetTrunkByDid from the test's trunks.</summary>
-internal sealed class PolicyDouble(TrunkWorld world, TimeProvider time) : IConsumer<GetTrunkByDid>
+/// <summary>Plays Policy: answers GetTrunkByDid and GetTransferRules from the test's trunks and accounts.</summary>
+internal sealed class PolicyDouble(TrunkWorld world, TimeProvider time) : IConsumer<GetTrunkByDid>, IConsumer<GetTransferRules>
 {
     public Task Consume(ConsumeContext<GetTrunkByDid> context)
     {
@@ -12,5 +12,13 @@ internal sealed class PolicyDouble(TrunkWorld world, TimeProvider time) : IConsu
         return world.Trunk(request.Did) is { } trunk
             ? context.RespondAsync(new TrunkFound(request.CallId, time.GetUtcNow(), trunk))
             : context.RespondAsync(new TrunkNotFound(request.CallId, time.GetUtcNow(), request.Did));
+    }
+
+    public Task Consume(ConsumeContext<GetTransferRules> context)
+    {
+        var request = context.Message;
+        return world.Rules(request.AccountId) is { } rules
+            ? context.RespondAsync(new TransferRulesFound(request.CallId, time.GetUtcNow(), rules))
+            : context.RespondAsync(new TransferRulesNotFound(request.CallId, time.GetUtcNow(), request.AccountId));
     }
 }

@@ -22,17 +22,14 @@ internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
     {
         var refer = context.Message;
         var script = world.Script(refer.CallId);
-        if (script.Decision == 0)
+        var decision = refer.Decision?.SipCode ?? script.Decision;
+        if (decision != 202)
         {
+            await AnswerAsync(context, refer, decision);
             return;
         }
 
-        var queue = await Queue(context, refer.CallId);
-        await queue.Send(new AnswerRefer(refer.CallId, time.GetUtcNow(), refer.TransferId, script.Decision, script.Decision == 202 ? "Accepted" : "Forbidden"));
-        if (script.Decision != 202)
-        {
-            return;
-        }
+        var queue = await AnswerAsync(context, refer, decision);
 
         await queue.Send(new SendReferNotify(refer.CallId, time.GetUtcNow(), refer.TransferId, 100, "Trying", false));
         if (script.NotifyInstead is { } code)
@@ -71,6 +68,18 @@ internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
     {
         var failed = context.Message;
         return SendAsync(context, failed.CallId, new SendReferNotify(failed.CallId, time.GetUtcNow(), failed.TransferId, failed.SipCode, failed.Reason, true));
+    }
+
+    /// <summary>As the saga: answers a REFER Signaling holds for the decision (none when the script is silent); one Signaling decided needs no answer.</summary>
+    private async Task<ISendEndpoint> AnswerAsync(ConsumeContext<ReferReceived> context, ReferReceived refer, int decision)
+    {
+        var queue = await Queue(context, refer.CallId);
+        if (refer.Decision is null && decision != 0)
+        {
+            await queue.Send(new AnswerRefer(refer.CallId, time.GetUtcNow(), refer.TransferId, decision, decision == 202 ? "Accepted" : "Forbidden"));
+        }
+
+        return queue;
     }
 
     private Task<ISendEndpoint> Queue(ConsumeContext context, Guid callId) =>

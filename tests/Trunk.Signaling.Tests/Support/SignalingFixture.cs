@@ -20,6 +20,12 @@ public sealed class SignalingFixture : IAsyncLifetime
 
     public ServiceProcess Host { get; private set; } = null!;
 
+    /// <summary>The test's own bus, where the Policy and saga doubles consume.</summary>
+    internal IBus Bus => _bus ?? throw new InvalidOperationException("The fixture has not started.");
+
+    /// <summary>The Policy double's own queue: Signaling's trunk and rules lookups are sent there.</summary>
+    internal static Uri PolicyAddress => new($"queue:{PolicyQueue}");
+
     public const string DecisionTimeout = "00:00:01";
 
     /// <summary>The host's advertised address: a loopback address other than the one SIPp sends to.</summary>
@@ -90,6 +96,7 @@ public sealed class SignalingFixture : IAsyncLifetime
         ["Sip__CallsPerSecondPerSource"] = "2000",
         ["Transfer__DecisionTimeout"] = DecisionTimeout,
         ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
+        ["Transfer__RulesLookupAddress"] = $"queue:{PolicyQueue}",
         // No Media service runs here: an anchored trunk's allocation goes to a queue nobody reads and times out.
         ["Media__AllocationAddress"] = "queue:signaling-tests-no-media?durable=false&autodelete=true",
         ["Media__RequestTimeout"] = "00:00:00.300",

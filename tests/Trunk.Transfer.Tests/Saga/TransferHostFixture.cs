@@ -53,6 +53,16 @@ public sealed class TransferScenario(PolicyScript policy, SignalingLog signaling
         await PublishAsync(Refer);
     }
 
+    /// <summary>
+    /// A REFER Signaling already answered from the account's pushed rules. Policy is scripted to deny any CheckTransfer,
+    /// so a saga that asked it anyway would answer the REFER 403.
+    /// </summary>
+    public async Task StartDecidedAsync(ReferDecision decision, FundsAnswer funds = FundsAnswer.Reserve)
+    {
+        policy.For(TransferId, PolicyAnswer.Deny, funds);
+        await PublishAsync(Refer with { Decision = decision });
+    }
+
     /// <summary>Allowed and funded: returns when the target is being dialled.</summary>
     public async Task<DialTarget> DialledAsync(TimeSpan? trunkRingTimeout = null)
     {

@@ -44,6 +44,33 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
     }
 
     [Fact]
+    public async Task When_Signaling_accepted_the_REFER_from_the_accounts_rules_Should_notify_100_and_dial_without_asking_policy()
+    {
+        var transfer = NewTransfer();
+        await transfer.StartDecidedAsync(new ReferDecision(202, "Accepted", TimeSpan.FromSeconds(1)));
+
+        var dial = await transfer.ExpectAsync<DialTarget>();
+        Assert.Equal(TimeSpan.FromSeconds(1), dial.RingTimeout);
+        Assert.Equal(100, Assert.IsType<SendReferNotify>(transfer.Commands[0]).SipCode);
+        Assert.DoesNotContain(transfer.Commands, command => command is AnswerRefer);
+        await AssertPublishedAsync<TransferAccepted>(transfer);
+        await LoadAsync(transfer.TransferId, "Dialling");
+    }
+
+    [Fact]
+    public async Task When_Signaling_denied_the_REFER_from_the_accounts_rules_Should_record_the_denial_and_command_nothing()
+    {
+        var transfer = NewTransfer();
+        await transfer.StartDecidedAsync(new ReferDecision(403, "no geo permission for GB", TimeSpan.FromSeconds(1)));
+
+        var state = await LoadAsync(transfer.TransferId, "Final");
+        Assert.Equal(403, state.OutcomeCode);
+        Assert.Equal("no geo permission for GB", state.OutcomeReason);
+        await AssertPublishedAsync<TransferPolicyDenied>(transfer);
+        Assert.Empty(transfer.Commands);
+    }
+
+    [Fact]
     public async Task When_the_balance_is_insufficient_Should_notify_402_and_keep_the_caller()
     {
         var transfer = NewTransfer();

@@ -1,0 +1,9 @@
+using System;
+
+namespace Trunk.Contracts.Policy;
+
+/// <summary>Policy's answer to <see cref="GetTransferRules"/>.</summary>
+public sealed record TransferRulesFound(
+    Guid CallId,
+    DateTimeOffset At,
+    AccountTransferRules Rules) : ICallMessage;

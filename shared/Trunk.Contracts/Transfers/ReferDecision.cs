@@ -1,0 +1,10 @@
+using System;
+
+namespace Trunk.Contracts.Transfers;
+
+/// <summary>
+/// How Signaling answered a REFER from Policy's pushed rules (<see cref="Policy.AccountTransferRules"/>): 202, or the
+/// denial's code and reason. The saga then starts after the answer: reserving funds after a 202, recording the denial
+/// otherwise. <see cref="RingTimeout"/> is the trunk's.
+/// </summary>
+public sealed record ReferDecision(int SipCode, string Reason, TimeSpan RingTimeout);

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using MassTransit;
+using Trunk.Contracts.Policy;
+using Trunk.Policy.Tests.Support;
+using Trunk.Testing;
+
+namespace Trunk.Policy.Tests.Transfers;
+
+/// <summary>
+/// Signaling decides REFERs from a copy of each account's transfer rules: Policy answers <see cref="GetTransferRules"/>
+/// and publishes <see cref="TransferRulesChanged"/> on the real bus after every change that alters a decision.
+/// </summary>
+public sealed class TransferRulesPushTests(PolicyHost host) : IClassFixture<PolicyHost>, IAsyncLifetime
+{
+    private readonly ConcurrentQueue<TransferRulesChanged> _received = new();
+    private IBusControl _listener = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(TestInfrastructure.RabbitHost, (ushort)TestInfrastructure.RabbitPort, TestInfrastructure.RabbitVirtualHost, h =>
+            {
+                h.Username(TestInfrastructure.RabbitUsername);
+                h.Password(TestInfrastructure.RabbitPassword);
+            });
+            rabbit.ReceiveEndpoint($"{host.QueuePrefix}transfer-rules-listener", endpoint =>
+            {
+                endpoint.AutoDelete = true;
+                endpoint.Handler<TransferRulesChanged>(context =>
+                {
+                    _received.Enqueue(context.Message);
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        await _listener.StartAsync();
+    }
+
+    public Task DisposeAsync() => _listener.StopAsync();
+
+    [Fact]
+    public async Task When_Signaling_asks_for_an_accounts_rules_Should_answer_them_with_the_rate_book_or_not_found()
+    {
+        await host.SetRateAsync("44", 0.02m);
+        var account = await host.CreateAccountAsync("DE");
+        await host.AllowCountryAsync(account.Id, "GB");
+        var client = host.RequestClient<GetTransferRules>("policy-get-transfer-rules");
+
+        var found = await client.GetResponse<TransferRulesFound, TransferRulesNotFound>(new GetTransferRules(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), account.Id));
+        var missing = await client.GetResponse<TransferRulesFound, TransferRulesNotFound>(new GetTransferRules(Guid.NewGuid(), TimeProvider.System.GetUtcNow(), Guid.NewGuid()));
+
+        Assert.True(found.Is(out Response<TransferRulesFound>? rules));
+        Assert.Equal("DE", rules.Message.Rules.HomeCountry);
+        Assert.Equal(["GB"], rules.Message.Rules.AllowedCountries);
+        Assert.False(rules.Message.Rules.PremiumAllowed);
+        Assert.Contains(new RatedPrefix("44", 0.02m), rules.Message.Rules.Rates);
+        Assert.True(missing.Is(out Response<TransferRulesNotFound>? _));
+    }
+
+    [Fact]
+    public async Task When_a_country_or_premium_is_allowed_or_revoked_Should_push_the_accounts_new_rules_each_time()
+    {
+        var account = await host.CreateAccountAsync("DE");
+
+        await host.AllowCountryAsync(account.Id, "GB");
+        using var premium = await host.Http.PutAsJsonAsync(new Uri($"/accounts/{account.Id}/geo-permissions/premium", UriKind.Relative), new { enabled = true });
+        using var revoked = await host.Http.DeleteAsync(new Uri($"/accounts/{account.Id}/geo-permissions/countries/GB", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, premium.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var pushed = await WaitForAsync(r => r.AccountId == account.Id, 3);
+        Assert.Equal(["GB:False", "GB:True", ":True"], pushed.Select(r => $"{string.Join(',', r.AllowedCountries)}:{r.PremiumAllowed}"));
+    }
+
+    [Fact]
+    public async Task When_a_rate_changes_Should_push_every_accounts_rules_with_the_new_rate_and_nothing_when_it_is_set_unchanged()
+    {
+        var account = await host.CreateAccountAsync("DE");
+        var prefix = "8869" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await host.SetRateAsync(prefix, 0.5m);
+        await host.SetRateAsync(prefix, 0.5m);
+        using var deleted = await host.Http.DeleteAsync(new Uri($"/rates/{prefix}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var pushed = await WaitForAsync(r => r.AccountId == account.Id, 2);
+        Assert.Contains(new RatedPrefix(prefix, 0.5m), pushed[0].Rates);
+        Assert.DoesNotContain(pushed[1].Rates, r => r.Prefix == prefix);
+        await Task.Delay(500);
+        Assert.Equal(2, _received.Count(c => c.Rules.AccountId == account.Id));
+    }
+
+    private async Task<IReadOnlyList<AccountTransferRules>> WaitForAsync(Func<AccountTransferRules, bool> match, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var mine = _received.Where(c => match(c.Rules)).OrderBy(c => c.At).Select(c => c.Rules).ToList();
+            if (mine.Count >= count)
+            {
+                return mine;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Fewer than {count} TransferRulesChanged.");
+    }
+}
