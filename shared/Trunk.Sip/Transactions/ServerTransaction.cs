@@ -21,7 +21,7 @@ public sealed class ServerTransaction
     private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
     private readonly IServerTransactionOwner _owner;
-    private readonly CancellationTokenSource _cancelled = new();
+    private readonly CancellationTokenSource? _cancelled;
     private readonly string? _requestToTag;
     private SipRequest? _request;
     private SipPacket? _lastResponse;
@@ -38,6 +38,7 @@ public sealed class ServerTransaction
         _owner = owner;
         _requestToTag = key.IsRfc2543 ? request.To?.Tag : null;
         IsInvite = request.Method == SipMethod.Invite;
+        _cancelled = IsInvite ? new CancellationTokenSource() : null;
         var table = IsInvite ? TransactionTables.InviteServer : TransactionTables.NonInviteServer;
         _machine = new TransactionMachine<SipMessage>(table, timers, peer.Protocol.IsReliable(), time, Apply);
     }
@@ -60,8 +61,8 @@ public sealed class ServerTransaction
 
     public TransactionState State => _machine.State;
 
-    /// <summary>Signalled when a CANCEL matched this INVITE before its final response (§9.2).</summary>
-    public CancellationToken Cancelled => _cancelled.Token;
+    /// <summary>Signalled when a CANCEL matched this INVITE before its final response (§9.2); never for other methods.</summary>
+    public CancellationToken Cancelled => _cancelled?.Token ?? CancellationToken.None;
 
     /// <summary>The request while no final response went out, else null.</summary>
     internal SipRequest? ActiveRequest => Volatile.Read(ref _request);
@@ -101,7 +102,7 @@ public sealed class ServerTransaction
     /// <summary>Signals cancellation (§9.2) if no final response went out yet; true when it did.</summary>
     internal bool TryCancel()
     {
-        if (!IsInvite || State != TransactionState.Proceeding)
+        if (_cancelled is null || State != TransactionState.Proceeding)
         {
             return false;
         }

@@ -91,9 +91,10 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     private Task<SipResponse> SendInTransactionAsync(SipRequest request, SipDestination destination, Action<SipResponse>? onProvisional,
         CancellationToken cancellationToken)
     {
-        var pending = new PendingRequest(this, request, destination, onProvisional, cancellationToken);
+        var completion = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new PendingRequest(this, completion, request, destination, onProvisional, cancellationToken);
         Transactions.Send(request, destination, (_, response) => pending.OnResponse(response), (_, failure) => pending.OnFailure(failure));
-        return pending.Task;
+        return completion.Task;
     }
 
     /// <summary>§8.1.3.1: a timeout is treated as 408 and a transport error as 503.</summary>
@@ -103,29 +104,27 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     /// <summary>
     /// A request awaiting its final response. The transaction lingers 32 s after it (Timers D, M) holding these callbacks:
     /// at the final response they let go of the request, the caller's provisional callback (and what it reaches, a whole
-    /// call) and the task's completion (which holds the response).
+    /// call) and the completion (its task holds the response).
     /// </summary>
     private sealed class PendingRequest
     {
         private readonly SipStack _stack;
         private readonly SipPeer _peer;
-        private TaskCompletionSource<SipResponse>? _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource<SipResponse>? _completion;
         private SipRequest? _request;
         private Action<SipResponse>? _onProvisional;
         private CancellationTokenRegistration _registration;
 
-        public PendingRequest(SipStack stack, SipRequest request, SipDestination destination, Action<SipResponse>? onProvisional,
-            CancellationToken cancellationToken)
+        public PendingRequest(SipStack stack, TaskCompletionSource<SipResponse> completion, SipRequest request, SipDestination destination,
+            Action<SipResponse>? onProvisional, CancellationToken cancellationToken)
         {
             _stack = stack;
+            _completion = completion;
             _request = request;
             _onProvisional = onProvisional;
             _peer = new SipPeer(destination.Protocol, destination.EndPoint, destination.EndPoint);
-            Task = _completion.Task;
             _registration = cancellationToken.Register(() => Take()?.TrySetCanceled(cancellationToken));
         }
-
-        public Task<SipResponse> Task { get; }
 
         public void OnResponse(SipResponse response)
         {

@@ -84,6 +84,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
             return false;
         }
 
+        var entered = State != row.To;
         State = row.To;
         if (State == TransactionState.Terminated)
         {
@@ -91,6 +92,11 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
         }
         else
         {
+            if (entered)
+            {
+                StopTimersWithoutRow();
+            }
+
             ArmTimers(row.Actions, input);
         }
 
@@ -163,6 +169,33 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
         // Arming on entry to a state uses T1; re-arming from the timer's own firing backs off.
         _retransmitInterval = rearm ? next(_retransmitInterval) : _timers.T1;
         return _retransmitInterval;
+    }
+
+    /// <summary>
+    /// Stops the timers the new state has no row for: they would fire only to be absorbed (e.g. Timers A and B once an
+    /// INVITE is accepted), and each would keep this transaction in the timer queue, and alive, until then.
+    /// </summary>
+    private void StopTimersWithoutRow()
+    {
+        List<TransactionEvent>? stale = null;
+        foreach (var timer in _armed.Keys)
+        {
+            if (!_table.TryFind(State, timer, out _))
+            {
+                (stale ??= []).Add(timer);
+            }
+        }
+
+        if (stale is null)
+        {
+            return;
+        }
+
+        foreach (var timer in stale)
+        {
+            _armed.Remove(timer, out var armed);
+            armed!.Dispose();
+        }
     }
 
     private void StopAllTimers()

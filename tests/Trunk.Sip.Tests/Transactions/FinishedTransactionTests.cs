@@ -1,8 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Trunk.Sip.Messages;
+using Trunk.Sip.Tests.Interop;
+using Trunk.Sip.Tests.Transport;
 using Trunk.Sip.Transactions;
 using Trunk.Sip.Transport;
 using static Trunk.Sip.Tests.Transactions.TestMessages;
@@ -147,6 +150,40 @@ public sealed class FinishedTransactionTests
         Assert.Equal(0, _layer.ClientTransactions);
     }
 
+    [Fact]
+    public async Task When_the_stack_has_the_final_response_to_our_invite_Should_let_go_of_it_and_of_the_provisional_callback()
+    {
+        await using var stack = Stacks.Create();
+        stack.Start();
+        using var endpoint = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var (response, reachedByCallback) = await SendThroughStackAsync(stack, endpoint);
+
+        Assert.Equal(1, stack.Transactions.ClientTransactions);
+        // The receive worker that completed the request may still be returning through its call chain, the response on its stack.
+        Assert.True(await LoopbackClient.EventuallyAsync(() => Collected(response, reachedByCallback), TimeSpan.FromSeconds(2)),
+            "the stack still holds the response or the provisional callback of a request that has its final response");
+        Assert.Equal(1, stack.Transactions.ClientTransactions);
+    }
+
+    /// <summary>Sends an INVITE through a stack to a socket that answers 180 then 200; weak references to the 200 and to what the provisional callback reached.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<(WeakReference Response, WeakReference ReachedByCallback)> SendThroughStackAsync(SipStack stack, UdpClient endpoint)
+    {
+        var reached = new List<int>();
+        var destination = new SipDestination(SipTransportProtocol.Udp, (IPEndPoint)endpoint.Client.LocalEndPoint!);
+        var sending = stack.SendAsync(Request("INVITE", branch: "z9hG4bK-stack"), destination, provisional => reached.Add(provisional.StatusCode));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var received = await endpoint.ReceiveAsync(timeout.Token);
+        var invite = (SipRequest)SipMessageParser.Parse(received.Buffer);
+        await endpoint.SendAsync(invite.CreateResponse(180, toTag: "e1").ToBytes(), received.RemoteEndPoint, timeout.Token);
+        await endpoint.SendAsync(invite.CreateResponse(200, toTag: "e1").ToBytes(), received.RemoteEndPoint, timeout.Token);
+        var response = await sending.WaitAsync(timeout.Token);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal([180], reached);
+        return (new WeakReference(response), new WeakReference(reached));
+    }
+
     /// <summary>Answers the next request with a response of its own and returns weak references to both.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private (WeakReference Request, WeakReference Response) Answer(string method, int status, string? header = null, string toTag = "b1")
@@ -187,11 +224,14 @@ public sealed class FinishedTransactionTests
         return (request, new WeakReference(response));
     }
 
-    private static void AssertCollected(params WeakReference[] messages)
+    private static void AssertCollected(params WeakReference[] messages) =>
+        Assert.True(Collected(messages), "a finished transaction still holds a parsed message");
+
+    private static bool Collected(params WeakReference[] references)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        Assert.All(messages, message => Assert.False(message.IsAlive, "a finished transaction still holds a parsed message"));
+        return references.All(reference => !reference.IsAlive);
     }
 }
