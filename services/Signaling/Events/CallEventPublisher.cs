@@ -9,36 +9,69 @@ using Trunk.Signaling.Telemetry;
 namespace Trunk.Signaling.Events;
 
 /// <summary>
-/// Publishes call events in order from a bounded buffer, so that SIP handling never waits on RabbitMQ; while the
-/// broker is away events wait and are retried, and beyond <see cref="Capacity"/> new ones are dropped and logged
-/// (ARCHITECTURE.md, Delivery). Each event keeps the trace context it was published in, so it joins its call's trace.
+/// Publishes call events from bounded buffers, so that SIP handling never waits on RabbitMQ; while the broker is away
+/// events wait and are retried, and beyond <see cref="Capacity"/> new ones are dropped and logged (ARCHITECTURE.md,
+/// Delivery). Each event keeps the trace context it was published in, so it joins its call's trace.
 /// </summary>
-internal sealed partial class CallEventPublisher(IBus bus, SignalingTelemetry telemetry, ILogger<CallEventPublisher> logger) : BackgroundService
+/// <remarks>
+/// Each publish waits for the broker's confirm, and one at a time they capped the instance below the events of 300 calls
+/// a second: the backlog held every waiting event (and its SIP trace text) long enough to reach generation 2
+/// (bench/results/b2bua.md). The events go through <see cref="Lanes"/> lanes, each publishing in turn; a call's events
+/// all take the lane of its id, so they still reach the broker in the order they were published.
+/// </remarks>
+internal sealed partial class CallEventPublisher : BackgroundService
 {
     public const int Capacity = 100_000;
+
+    /// <summary>Publishes awaiting their confirm at once.</summary>
+    public const int Lanes = 16;
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
 
-    private readonly Channel<(ICallEvent Message, ActivityContext PublishedIn)> _buffer = Channel.CreateBounded<(ICallEvent, ActivityContext)>(new BoundedChannelOptions(Capacity)
+    private readonly IBus _bus;
+    private readonly SignalingTelemetry _telemetry;
+    private readonly ILogger<CallEventPublisher> _logger;
+    private readonly Channel<(ICallEvent Message, ActivityContext PublishedIn)>[] _lanes;
+
+    public CallEventPublisher(IBus bus, SignalingTelemetry telemetry, ILogger<CallEventPublisher> logger)
     {
-        FullMode = BoundedChannelFullMode.Wait,
-        SingleReader = true,
-    });
+        _bus = bus;
+        _telemetry = telemetry;
+        _logger = logger;
+        _lanes = new Channel<(ICallEvent, ActivityContext)>[Lanes];
+        for (var i = 0; i < Lanes; i++)
+        {
+            _lanes[i] = Channel.CreateBounded<(ICallEvent, ActivityContext)>(new BoundedChannelOptions(Capacity / Lanes)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = true,
+            });
+        }
+    }
 
     public void Publish(ICallEvent message)
     {
-        if (!_buffer.Writer.TryWrite((message, Activity.Current?.Context ?? default)))
+        if (!LaneOf(message.CallId).Writer.TryWrite((message, Activity.Current?.Context ?? default)))
         {
             LogDropped(message.GetType().Name, message.CallId);
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The lane of a call: every event of the call goes through it, in order.</summary>
+    private static int LaneIndex(Guid callId) => (int)((uint)callId.GetHashCode() % Lanes);
+
+    private Channel<(ICallEvent Message, ActivityContext PublishedIn)> LaneOf(Guid callId) => _lanes[LaneIndex(callId)];
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Select(lane => PublishLaneAsync(lane.Reader, stoppingToken)));
+
+    private async Task PublishLaneAsync(ChannelReader<(ICallEvent Message, ActivityContext PublishedIn)> lane, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var (message, publishedIn) in _buffer.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (message, publishedIn) in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                using var activity = telemetry.StartPublish(message, publishedIn);
+                using var activity = _telemetry.StartPublish(message, publishedIn);
                 await PublishWithRetryAsync(message, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -60,7 +93,7 @@ internal sealed partial class CallEventPublisher(IBus bus, SignalingTelemetry te
         {
             try
             {
-                await bus.Publish(message, message.GetType(), withId, stoppingToken).ConfigureAwait(false);
+                await _bus.Publish(message, message.GetType(), withId, stoppingToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
