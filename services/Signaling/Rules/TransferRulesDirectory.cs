@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trunk.Contracts.Policy;
 using Trunk.Signaling.Settings;
+using Trunk.Signaling.Trunks;
 
 namespace Trunk.Signaling.Rules;
 
@@ -19,13 +20,8 @@ internal sealed partial class TransferRulesDirectory(
     TimeProvider time,
     ILogger<TransferRulesDirectory> logger)
 {
-    /// <summary>
-    /// The directory lives as long as the host, so it holds its own client (a registered one is scoped): to
-    /// <c>Transfer:RulesLookupAddress</c> when set, else published to whichever Policy consumes it.
-    /// </summary>
-    private readonly IRequestClient<GetTransferRules> _client = Uri.TryCreate(settings.Value.RulesLookupAddress, UriKind.Absolute, out var address)
-        ? bus.CreateRequestClient<GetTransferRules>(address)
-        : bus.CreateRequestClient<GetTransferRules>();
+    /// <summary>To <c>Transfer:RulesLookupAddress</c> when set.</summary>
+    private readonly IRequestClient<GetTransferRules> _client = PolicyClient.For<GetTransferRules>(bus, settings.Value.RulesLookupAddress);
 
     private readonly ConcurrentDictionary<Guid, Copy> _byAccount = new();
     private readonly ConcurrentDictionary<Guid, Lazy<Task>> _asking = new();

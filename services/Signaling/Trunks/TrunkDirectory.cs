@@ -18,13 +18,8 @@ internal sealed partial class TrunkDirectory(
     TimeProvider time,
     ILogger<TrunkDirectory> logger)
 {
-    /// <summary>
-    /// The directory lives as long as the host, so it holds its own client (a registered request client is scoped and
-    /// cannot be held by a singleton): to <c>Sip:TrunkLookupAddress</c> when set, else published to whichever Policy consumes it.
-    /// </summary>
-    private readonly IRequestClient<GetTrunkByDid> _client = Uri.TryCreate(settings.Value.TrunkLookupAddress, UriKind.Absolute, out var address)
-        ? bus.CreateRequestClient<GetTrunkByDid>(address)
-        : bus.CreateRequestClient<GetTrunkByDid>();
+    /// <summary>To <c>Sip:TrunkLookupAddress</c> when set.</summary>
+    private readonly IRequestClient<GetTrunkByDid> _client = PolicyClient.For<GetTrunkByDid>(bus, settings.Value.TrunkLookupAddress);
 
     public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(10);
 

@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using MassTransit;
 using Trunk.Contracts.Policy;
 using Trunk.Policy.Tests.Support;
-using Trunk.Testing;
+using Trunk.Testing.Messaging;
 
 namespace Trunk.Policy.Tests.Transfers;
 
@@ -14,32 +13,11 @@ namespace Trunk.Policy.Tests.Transfers;
 /// </summary>
 public sealed class TransferRulesPushTests(PolicyHost host) : IClassFixture<PolicyHost>, IAsyncLifetime
 {
-    private readonly ConcurrentQueue<TransferRulesChanged> _received = new();
-    private IBusControl _listener = null!;
+    private MessageListener<TransferRulesChanged> _pushes = null!;
 
-    public async Task InitializeAsync()
-    {
-        _listener = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(TestInfrastructure.RabbitHost, (ushort)TestInfrastructure.RabbitPort, TestInfrastructure.RabbitVirtualHost, h =>
-            {
-                h.Username(TestInfrastructure.RabbitUsername);
-                h.Password(TestInfrastructure.RabbitPassword);
-            });
-            rabbit.ReceiveEndpoint($"{host.QueuePrefix}transfer-rules-listener", endpoint =>
-            {
-                endpoint.AutoDelete = true;
-                endpoint.Handler<TransferRulesChanged>(context =>
-                {
-                    _received.Enqueue(context.Message);
-                    return Task.CompletedTask;
-                });
-            });
-        });
-        await _listener.StartAsync();
-    }
+    public async Task InitializeAsync() => _pushes = await MessageListener<TransferRulesChanged>.StartAsync($"{host.QueuePrefix}transfer-rules-listener");
 
-    public Task DisposeAsync() => _listener.StopAsync();
+    public async Task DisposeAsync() => await _pushes.DisposeAsync();
 
     [Fact]
     public async Task When_Signaling_asks_for_an_accounts_rules_Should_answer_them_with_the_rate_book_or_not_found()
@@ -71,7 +49,7 @@ public sealed class TransferRulesPushTests(PolicyHost host) : IClassFixture<Poli
 
         Assert.Equal(HttpStatusCode.OK, premium.StatusCode);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
-        var pushed = await WaitForAsync(r => r.AccountId == account.Id, 3);
+        var pushed = (await _pushes.WaitForAsync(c => c.Rules.AccountId == account.Id, 3)).Select(c => c.Rules).ToList();
         Assert.Equal(["GB:False", "GB:True", ":True"], pushed.Select(r => $"{string.Join(',', r.AllowedCountries)}:{r.PremiumAllowed}"));
     }
 
@@ -86,26 +64,10 @@ public sealed class TransferRulesPushTests(PolicyHost host) : IClassFixture<Poli
         using var deleted = await host.Http.DeleteAsync(new Uri($"/rates/{prefix}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        var pushed = await WaitForAsync(r => r.AccountId == account.Id, 2);
+        var pushed = (await _pushes.WaitForAsync(c => c.Rules.AccountId == account.Id, 2)).Select(c => c.Rules).ToList();
         Assert.Contains(new RatedPrefix(prefix, 0.5m), pushed[0].Rates);
         Assert.DoesNotContain(pushed[1].Rates, r => r.Prefix == prefix);
         await Task.Delay(500);
-        Assert.Equal(2, _received.Count(c => c.Rules.AccountId == account.Id));
-    }
-
-    private async Task<IReadOnlyList<AccountTransferRules>> WaitForAsync(Func<AccountTransferRules, bool> match, int count)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var mine = _received.Where(c => match(c.Rules)).OrderBy(c => c.At).Select(c => c.Rules).ToList();
-            if (mine.Count >= count)
-            {
-                return mine;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Fewer than {count} TransferRulesChanged.");
+        Assert.Equal(2, _pushes.Received.Count(c => c.Rules.AccountId == account.Id));
     }
 }
