@@ -44,6 +44,25 @@ public sealed class BalanceRaceTests(PolicyHost host) : IClassFixture<PolicyHost
     }
 
     [Fact]
+    public async Task When_a_decision_among_many_at_once_refuses_its_command_Should_fail_alone_and_commit_the_others()
+    {
+        const int n = 30;
+        var account = await host.CreateAccountAsync();
+        await host.TopUpAsync(account.Id, 100m);
+        var ledger = host.Services.GetRequiredService<BalanceLedger>();
+
+        var reservations = Enumerable.Range(0, n).Select(_ => Task.Run(() => ReserveAsync(ledger, account.Id, 0.01m, 10))).ToList();
+        var emptyTopUp = Task.Run(() => ledger.DecideAsync<bool>(
+            account.Id, null, (state, now) => (BalanceDecider.Handle(state, new TopUp(account.Id, 0m, "nothing"), now), true), CancellationToken.None));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => emptyTopUp);
+        Assert.All(await Task.WhenAll(reservations), d => Assert.True(d.Covered));
+        var balance = await ledger.GetAsync(account.Id, CancellationToken.None);
+        Assert.Equal(n, balance.Reservations.Count);
+        Assert.Equal(100m - n * 0.10m, balance.Available);
+    }
+
+    [Fact]
     public async Task When_N_reservations_race_over_the_bus_for_a_balance_covering_N_minus_1_Should_refuse_exactly_one()
     {
         const int n = 8;
