@@ -1,14 +1,15 @@
 using System.Reflection;
 using MassTransit;
 using Trunk.Contracts;
+using Trunk.Contracts.Calls;
 
 namespace Trunk.Transfer.Saga;
 
 /// <summary>
 /// Connects the sharded saga's endpoints once the bus runs (<see cref="SagaShards"/>): one queue per shard, where the
 /// saga takes one message at a time, and <see cref="SagaShards.Queue"/>, bound to every event of the state machine,
-/// whose one reader forwards each message (its id and headers kept, so the inbox still recognises a redelivery) to its
-/// call's shard. Shard queues have a single active consumer: with several Transfer instances one of them reads a
+/// whose reader forwards each message (its id and headers kept, so the inbox still recognises a redelivery) to its
+/// call's shard, several calls at once and each call's messages in order. Shard queues have a single active consumer: with several Transfer instances one of them reads a
 /// shard at a time and another takes over when it stops, so a call's order survives scaling out.
 /// </summary>
 public sealed partial class SagaShardEndpoints(
@@ -20,6 +21,9 @@ public sealed partial class SagaShardEndpoints(
 {
     private static readonly MethodInfo ForwardMethod =
         typeof(SagaShardEndpoints).GetMethod(nameof(ForwardEvent), BindingFlags.Instance | BindingFlags.NonPublic)!;
+
+    /// <summary>How many forwards run at once.</summary>
+    private const int ForwardPartitions = 8;
 
     private readonly List<HostReceiveEndpointHandle> _handles = [];
 
@@ -43,10 +47,13 @@ public sealed partial class SagaShardEndpoints(
 
         _handles.Add(connector.ConnectReceiveEndpoint(SagaShards.Queue, (_, endpoint) =>
         {
-            endpoint.ConcurrentMessageLimit = 1;
+            // Forwards of different calls overlap (each waits for the broker's confirm); one call's keep their order,
+            // since a call's messages share a partition.
+            endpoint.ConcurrentMessageLimit = ForwardPartitions;
+            var partitioner = endpoint.CreatePartitioner(ForwardPartitions);
             foreach (var type in EventTypes(machine))
             {
-                ForwardMethod.MakeGenericMethod(type).Invoke(this, [endpoint]);
+                ForwardMethod.MakeGenericMethod(type).Invoke(this, [endpoint, partitioner]);
             }
         }));
 
@@ -73,14 +80,24 @@ public sealed partial class SagaShardEndpoints(
             .Distinct()];
     }
 
-    private void ForwardEvent<T>(IReceiveEndpointConfigurator endpoint)
+    private void ForwardEvent<T>(IReceiveEndpointConfigurator endpoint, IPartitioner partitioner)
         where T : class =>
-        endpoint.Handler<T>(async context =>
-        {
-            var callId = context.Message is ICallMessage message ? message.CallId : Guid.Empty;
-            var target = await bus.GetSendEndpoint(new Uri(shards.AddressOf(callId))).ConfigureAwait(false);
-            await context.Forward(target).ConfigureAwait(false);
-        });
+        endpoint.Handler<T>(
+            async context =>
+            {
+                // The saga acts on the caller's hang-up only (the endpoint's after a 202 must not stop the transfer, the
+                // target's follows the saga's own commands): the others would cost a shard a look-up by call id for nothing.
+                if (context.Message is LegHungUp { Leg: not LegSide.Caller })
+                {
+                    return;
+                }
+
+                var target = await bus.GetSendEndpoint(new Uri(shards.AddressOf(CallOf(context.Message)))).ConfigureAwait(false);
+                await context.Forward(target).ConfigureAwait(false);
+            },
+            handler => handler.UsePartitioner(partitioner, context => CallOf(context.Message)));
+
+    private static Guid CallOf(object message) => message is ICallMessage call ? call.CallId : Guid.Empty;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transfer saga sharded over {Shards} queues by call id")]
     private partial void LogConnected(int shards);
