@@ -25,15 +25,17 @@ if (phases.Count == 0)
     phases = [("append", 1000), ("paced", 5), ("detail", 180)];
 }
 
+// The append phase's backlog starts with this many calls that warm the process up, timed apart.
+const int WarmUpCalls = 300;
 var report = new List<string>();
 var total = Stopwatch.StartNew();
 foreach (var (name, size) in phases)
 {
-    var backlog = name == "append" ? BenchRun.Burst(size) : null;
+    var backlog = name == "append" ? BenchRun.Burst(WarmUpCalls).Concat(BenchRun.Burst(size)).ToList() : null;
     await using var run = await BenchRun.StartAsync(backlog);
     report.Add(name switch
     {
-        "append" => await run.AppendRateAsync(backlog!),
+        "append" => await run.AppendRateAsync(backlog!, WarmUpCalls * 18),
         "paced" => await run.PacedLoadAsync(callsPerSecond: 300, seconds: size),
         "detail" => await run.CallDetailLatencyAsync(size, maxEvents: 1_000_000, requests: 2_000),
         _ => throw new ArgumentException($"Unknown phase '{name}': append, paced or detail."),

@@ -13,6 +13,26 @@ namespace Trunk.CallHistory.CallSummaries;
 /// </summary>
 public sealed class CallSummaryProjection : SingleStreamProjection<CallSummary, Guid>
 {
+    /// <summary>
+    /// The events that change a summary (the cases of <see cref="Change"/>). The others (SIP trace batches, funds,
+    /// media bridging) are neither loaded nor applied: a batch of them loads and rewrites no summary.
+    /// </summary>
+    public static IReadOnlyList<Type> FoldedTypes { get; } =
+    [
+        typeof(CallReceived), typeof(EndpointDialled), typeof(CallAnswered), typeof(LegHungUp), typeof(CallEnded),
+        typeof(ReferReceived), typeof(ReferRejected), typeof(TransferAccepted), typeof(TransferPolicyDenied),
+        typeof(TargetDialled), typeof(TargetRinging), typeof(TargetAnswered), typeof(TargetFailed), typeof(CallBridged),
+        typeof(TransferCompleted), typeof(TransferFailed), typeof(MediaStats), typeof(NoAudioDetected),
+    ];
+
+    public CallSummaryProjection()
+    {
+        foreach (var type in FoldedTypes)
+        {
+            IncludeType(type);
+        }
+    }
+
     public override CallSummary Evolve(CallSummary? snapshot, Guid id, IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);

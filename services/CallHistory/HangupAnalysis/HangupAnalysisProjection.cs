@@ -12,7 +12,16 @@ public sealed class HangupAnalysisProjection : SingleStreamProjection<CallOutcom
 {
     public const string ProjectionName = "HangupAnalysis";
 
-    public HangupAnalysisProjection() => Name = ProjectionName;
+    public HangupAnalysisProjection()
+    {
+        Name = ProjectionName;
+
+        // The daemon loads only the events that change a call's summary (no SIP trace batches).
+        foreach (var type in CallSummaryProjection.FoldedTypes)
+        {
+            IncludeType(type);
+        }
+    }
 
     public override CallOutcome Evolve(CallOutcome? snapshot, Guid id, IEvent e)
     {
