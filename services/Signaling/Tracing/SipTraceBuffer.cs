@@ -1,23 +1,32 @@
+using System.Net;
+using System.Text;
+using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 
 namespace Trunk.Signaling.Tracing;
 
-/// <summary>The SIP messages of one call not yet published; drained about once a second and at the end of the call.</summary>
+/// <summary>
+/// The SIP messages of one call not yet published; drained about once a second and at the end of the call. A message
+/// waits as its wire form in UTF-8 with the end points it went between, and becomes a <see cref="TracedSipMessage"/>
+/// (text, addresses as text) only when its batch is published: what a call keeps while it lasts is half the size, and
+/// everything the batch adds dies young with the publish.
+/// </summary>
 internal sealed class SipTraceBuffer
 {
     private readonly object _gate = new();
-    private List<TracedSipMessage> _pending = [];
+    private List<Captured> _pending = [];
 
-    public void Add(TracedSipMessage message)
+    public void Add(DateTimeOffset at, LegSide leg, SipDirection direction, string transport, IPEndPoint local, IPEndPoint remote, byte[] wire)
     {
         lock (_gate)
         {
-            _pending.Add(message);
+            _pending.Add(new Captured(at, leg, direction, transport, local, remote, wire));
         }
     }
 
     public IReadOnlyList<TracedSipMessage> Drain()
     {
+        List<Captured> drained;
         lock (_gate)
         {
             if (_pending.Count == 0)
@@ -25,9 +34,21 @@ internal sealed class SipTraceBuffer
                 return [];
             }
 
-            var drained = _pending;
+            drained = _pending;
             _pending = [];
-            return drained;
         }
+
+        var messages = new TracedSipMessage[drained.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var m = drained[i];
+            messages[i] = new TracedSipMessage(m.At, m.Leg, m.Direction, m.Transport, m.Local.ToString(), m.Remote.ToString(),
+                Encoding.UTF8.GetString(m.Wire));
+        }
+
+        return messages;
     }
+
+    private readonly record struct Captured(DateTimeOffset At, LegSide Leg, SipDirection Direction, string Transport, IPEndPoint Local,
+        IPEndPoint Remote, byte[] Wire);
 }

@@ -18,7 +18,6 @@ internal sealed class SipTracer(TimeProvider time)
             return;
         }
 
-        call.Trace.Add(new TracedSipMessage(time.GetUtcNow(), leg, direction, protocol.ToViaToken(), local.ToString(), remote.ToString(),
-            message.ToString()));
+        call.Trace.Add(time.GetUtcNow(), leg, direction, protocol.ToViaToken(), local, remote, message.ToBytes());
     }
 }

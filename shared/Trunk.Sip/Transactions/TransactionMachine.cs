@@ -178,7 +178,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
     private void StopTimersWithoutRow()
     {
         List<TransactionEvent>? stale = null;
-        foreach (var timer in _armed.Keys)
+        foreach (var (timer, _) in _armed)
         {
             if (!_table.TryFind(State, timer, out _))
             {
