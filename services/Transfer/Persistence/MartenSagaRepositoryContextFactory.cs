@@ -33,12 +33,7 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
         where T : class
     {
         await using var session = store.LightweightSession();
-        if (await IsDuplicate(session, context).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, signal, time);
+        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, signal, time, LogDuplicate);
         await next.Send(repositoryContext).ConfigureAwait(false);
     }
 
@@ -46,12 +41,7 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
         where T : class
     {
         await using var session = store.LightweightSession();
-        if (await IsDuplicate(session, context).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, signal, time);
+        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, signal, time, LogDuplicate);
         var instances = await session.Query<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken).ConfigureAwait(false);
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances)).ConfigureAwait(false);
     }
@@ -76,19 +66,6 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Add("persistence", "marten");
-    }
-
-    private async Task<bool> IsDuplicate<T>(IDocumentSession session, ConsumeContext<T> context)
-        where T : class
-    {
-        if (context.MessageId is not { } messageId
-            || await session.LoadAsync<ProcessedMessage>(messageId, context.CancellationToken).ConfigureAwait(false) is null)
-        {
-            return false;
-        }
-
-        LogDuplicate(messageId, typeof(T).Name);
-        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({MessageType}) was already handled; skipped")]

@@ -2,6 +2,7 @@ using System.Reflection;
 using MassTransit;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Contracts.Policy;
 
 namespace Trunk.Transfer.Saga;
 
@@ -51,7 +52,7 @@ public sealed partial class SagaShardEndpoints(
             // since a call's messages share a partition.
             endpoint.ConcurrentMessageLimit = ForwardPartitions;
             var partitioner = endpoint.CreatePartitioner(ForwardPartitions);
-            foreach (var type in EventTypes(machine))
+            foreach (var type in ForwardedTypes(machine))
             {
                 ForwardMethod.MakeGenericMethod(type).Invoke(this, [endpoint, partitioner]);
             }
@@ -79,6 +80,13 @@ public sealed partial class SagaShardEndpoints(
             .Select(i => i.GetGenericArguments()[0])
             .Distinct()];
     }
+
+    /// <summary>
+    /// What the forwarder takes: every event of the state machine but <see cref="FundsReserved"/>. Policy answers the
+    /// saga's requests at the shard (their response address); its FundsReserved event is for the subscribers (CallHistory,
+    /// Webhooks), and forwarded it would give the saga every reservation twice.
+    /// </summary>
+    public static IReadOnlyList<Type> ForwardedTypes(TransferStateMachine machine) => [.. EventTypes(machine).Where(t => t != typeof(FundsReserved))];
 
     private void ForwardEvent<T>(IReceiveEndpointConfigurator endpoint, IPartitioner partitioner)
         where T : class =>

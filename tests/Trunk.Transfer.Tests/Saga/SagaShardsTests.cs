@@ -46,5 +46,6 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
                 typeof(LegHungUp), typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed),
             },
             types.ToHashSet());
+        Assert.Equal(types.Where(t => t != typeof(FundsReserved)), SagaShardEndpoints.ForwardedTypes(machine));
     }
 }
