@@ -67,11 +67,13 @@ common_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$
   Logging__Console__FormatterName=simple "Logging__Console__FormatterOptions__TimestampFormat=HH:mm:ss.fff ")
 
 # The settings that make a variant, per service: variant_env VARIANT SERVICE. Variants: before (the code before the
-# tuning, from $BEFORE_ROOT), one-queue (today's code, the saga on one queue), sharded (today's code as it ships).
+# tuning, from $BEFORE_ROOT), one-queue (today's code, the saga on one queue), sharded (today's code, 4 shards),
+# shards16 (today's code, 16 shards).
 variant_env() {
   case "$1:$2" in
     one-queue:Transfer) echo "Transfer__SagaShards=1" ;;
     sharded:Transfer) echo "Transfer__SagaShards=4" ;;
+    shards16:Transfer) echo "Transfer__SagaShards=16" ;;
   esac
 }
 

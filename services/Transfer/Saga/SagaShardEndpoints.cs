@@ -9,8 +9,8 @@ namespace Trunk.Transfer.Saga;
 /// <summary>
 /// Connects the sharded saga's endpoints once the bus runs (<see cref="SagaShards"/>): one queue per shard, where the
 /// saga takes one message at a time, and <see cref="SagaShards.Queue"/>, bound to every event of the state machine,
-/// whose reader forwards each message (its id and headers kept, so the inbox still recognises a redelivery) to its
-/// call's shard, several calls at once and each call's messages in order. Shard queues have a single active consumer: with several Transfer instances one of them reads a
+/// whose one reader forwards each message (its id and headers kept, so the inbox still recognises a redelivery) to its
+/// call's shard. Shard queues have a single active consumer: with several Transfer instances one of them reads a
 /// shard at a time and another takes over when it stops, so a call's order survives scaling out.
 /// </summary>
 public sealed partial class SagaShardEndpoints(
@@ -22,9 +22,6 @@ public sealed partial class SagaShardEndpoints(
 {
     private static readonly MethodInfo ForwardMethod =
         typeof(SagaShardEndpoints).GetMethod(nameof(ForwardEvent), BindingFlags.Instance | BindingFlags.NonPublic)!;
-
-    /// <summary>How many forwards run at once.</summary>
-    private const int ForwardPartitions = 8;
 
     private readonly List<HostReceiveEndpointHandle> _handles = [];
 
@@ -48,13 +45,12 @@ public sealed partial class SagaShardEndpoints(
 
         _handles.Add(connector.ConnectReceiveEndpoint(SagaShards.Queue, (_, endpoint) =>
         {
-            // Forwards of different calls overlap (each waits for the broker's confirm); one call's keep their order,
-            // since a call's messages share a partition.
-            endpoint.ConcurrentMessageLimit = ForwardPartitions;
-            var partitioner = endpoint.CreatePartitioner(ForwardPartitions);
+            // One message at a time: MassTransit hands RabbitMQ's deliveries to concurrent tasks, so with more a call's
+            // TargetRinging and TargetAnswered, published a millisecond apart, could be forwarded in either order.
+            endpoint.ConcurrentMessageLimit = 1;
             foreach (var type in ForwardedTypes(machine))
             {
-                ForwardMethod.MakeGenericMethod(type).Invoke(this, [endpoint, partitioner]);
+                ForwardMethod.MakeGenericMethod(type).Invoke(this, [endpoint]);
             }
         }));
 
@@ -88,24 +84,21 @@ public sealed partial class SagaShardEndpoints(
     /// </summary>
     public static IReadOnlyList<Type> ForwardedTypes(TransferStateMachine machine) => [.. EventTypes(machine).Where(t => t != typeof(FundsReserved))];
 
-    private void ForwardEvent<T>(IReceiveEndpointConfigurator endpoint, IPartitioner partitioner)
+    private void ForwardEvent<T>(IReceiveEndpointConfigurator endpoint)
         where T : class =>
-        endpoint.Handler<T>(
-            async context =>
+        endpoint.Handler<T>(async context =>
+        {
+            // The saga acts on the caller's hang-up only (the endpoint's after a 202 must not stop the transfer, the
+            // target's follows the saga's own commands): the others would cost a shard a look-up by call id for nothing.
+            if (context.Message is LegHungUp { Leg: not LegSide.Caller })
             {
-                // The saga acts on the caller's hang-up only (the endpoint's after a 202 must not stop the transfer, the
-                // target's follows the saga's own commands): the others would cost a shard a look-up by call id for nothing.
-                if (context.Message is LegHungUp { Leg: not LegSide.Caller })
-                {
-                    return;
-                }
+                return;
+            }
 
-                var target = await bus.GetSendEndpoint(new Uri(shards.AddressOf(CallOf(context.Message)))).ConfigureAwait(false);
-                await context.Forward(target).ConfigureAwait(false);
-            },
-            handler => handler.UsePartitioner(partitioner, context => CallOf(context.Message)));
-
-    private static Guid CallOf(object message) => message is ICallMessage call ? call.CallId : Guid.Empty;
+            var callId = context.Message is ICallMessage message ? message.CallId : Guid.Empty;
+            var target = await bus.GetSendEndpoint(new Uri(shards.AddressOf(callId))).ConfigureAwait(false);
+            await context.Forward(target).ConfigureAwait(false);
+        });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transfer saga sharded over {Shards} queues by call id")]
     private partial void LogConnected(int shards);
