@@ -24,6 +24,8 @@ public sealed class MessageListener<T> : IAsyncDisposable
             rabbit.ReceiveEndpoint(queue, endpoint =>
             {
                 endpoint.AutoDelete = true;
+                // One at a time: Received is then in the queue's order, which tests of publishing order rely on.
+                endpoint.ConcurrentMessageLimit = 1;
                 endpoint.Handler<T>(context =>
                 {
                     _received.Enqueue(context.Message);
@@ -31,6 +33,9 @@ public sealed class MessageListener<T> : IAsyncDisposable
                 });
             });
         });
+
+    /// <summary>The listener's bus, for a test that publishes through it.</summary>
+    public IBus ListenerBus => _bus;
 
     /// <summary>Every message received so far, in arrival order.</summary>
     public IReadOnlyCollection<T> Received => _received;
