@@ -9,7 +9,8 @@
 # SIGNALING_ENV adds settings or runtime knobs to Signaling's environment (e.g. "DOTNET_gcServer=1" runs it with
 # Server GC, as before bench/results/b2bua.md's fix). SIGNALING_BUILD runs another build output of Signaling (a copy of
 # an older tree's bin/Release/net10.0) for a before/after in one run.
-# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# SIP_TRACE=false creates the bench trunk with SIP tracing off (to measure what the trace costs).
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIP_TRACE=false] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -73,7 +74,7 @@ did="+4930$(shuf -i 10000000-99999999 -n 1)"
 curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts" -H 'Content-Type: application/json' \
   -d "{\"id\":\"$account\",\"name\":\"bench\",\"homeCountry\":\"DE\",\"currency\":\"EUR\"}" >/dev/null
 curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts/$account/trunks" -H 'Content-Type: application/json' \
-  -d "{\"domain\":\"bench-${account:0:8}.trunk.example\",\"dids\":[\"$did\"],\"terminationUris\":[\"sip:127.0.0.1:$uas_port\"],\"carrierGateway\":\"sip:127.0.0.1:9\",\"callsPerSecond\":10000,\"media\":\"Passthrough\",\"sipTraceEnabled\":true}" >/dev/null
+  -d "{\"domain\":\"bench-${account:0:8}.trunk.example\",\"dids\":[\"$did\"],\"terminationUris\":[\"sip:127.0.0.1:$uas_port\"],\"carrierGateway\":\"sip:127.0.0.1:9\",\"callsPerSecond\":10000,\"media\":\"Passthrough\",\"sipTraceEnabled\":${SIP_TRACE:-true}}" >/dev/null
 
 # Logging at Warning: the figure is the B2BUA's, not the console's. Limits above any rate tried (they are tested elsewhere).
 start_host Signaling $sig_http Sip__ListenAddress=127.0.0.1 Sip__Port=$sig_port Sip__CallsPerSecondPerSource=100000 \
