@@ -6,7 +6,6 @@ using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Json;
-using Npgsql;
 using Trunk.CallHistory.Api;
 using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.HangupAnalysis;
@@ -39,9 +38,8 @@ public static class CallHistoryExtensions
 
         builder.Services.AddSingleton<CallEventWriter>();
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? "", settings.EventsInFlight));
-        var connectionString = AutoPrepared(builder.Configuration.GetConnectionString(PostgresSettings.ConnectionStringName));
         builder.AddTrunkMarten(
-            store => ConfigureStore(store, settings.Schema, connectionString),
+            store => ConfigureStore(store, settings.Schema),
             settings.RunProjectionDaemon ? DaemonMode.HotCold : DaemonMode.Disabled);
 
         builder.Services.AddProblemDetails();
@@ -84,13 +82,8 @@ public static class CallHistoryExtensions
             e.ConcurrentMessageLimit = inFlight;
         });
 
-    private static void ConfigureStore(StoreOptions store, string? schema, string? connectionString)
+    private static void ConfigureStore(StoreOptions store, string? schema)
     {
-        if (connectionString is not null)
-        {
-            store.Connection(connectionString);
-        }
-
         if (!string.IsNullOrEmpty(schema))
         {
             store.DatabaseSchemaName = schema;
@@ -127,36 +120,6 @@ public static class CallHistoryExtensions
         store.Projections.RebuildErrors.SkipApplyErrors = false;
         store.Projections.RebuildErrors.SkipSerializationErrors = false;
         store.Projections.RebuildErrors.SkipUnknownEvents = false;
-    }
-
-    /// <summary>
-    /// The connection string with Npgsql's automatic preparation on, unless it sets its own: each append repeats a few
-    /// statements (the stream function, the summary's upsert, the loads by id) many times, and a prepared statement is
-    /// not parsed and planned again (half of PostgreSQL's CPU per event before). Null when the string is missing or
-    /// invalid: the settings' validation reports that.
-    /// </summary>
-    private static string? AutoPrepared(string? connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return null;
-        }
-
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            if (builder.MaxAutoPrepare == 0)
-            {
-                builder.MaxAutoPrepare = 64;
-                builder.AutoPrepareMinUsages = 2;
-            }
-
-            return builder.ConnectionString;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
     }
 
     /// <summary>A stable advisory-lock id for the schema (FNV-1a; string.GetHashCode changes from process to process).</summary>
