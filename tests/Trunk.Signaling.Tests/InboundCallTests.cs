@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Contracts.Policy;
@@ -51,8 +52,11 @@ public sealed class InboundCallTests(SignalingFixture fixture)
 
         await caller.AssertPassedAsync("caller", fixture.Diagnostics);
         await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
-        Assert.DoesNotContain("0.0.0.0:", string.Concat((await (await _world.WaitForCallAsync(did)).WaitForAsync<SipMessagesTraced>())
-            .Messages.Where(m => m.Direction == SipDirection.Sent).Select(m => m.Raw)), StringComparison.Ordinal);
+        var sent = (await (await _world.WaitForCallAsync(did)).WaitForAsync<SipMessagesTraced>()).Messages.Where(m => m.Direction == SipDirection.Sent).ToList();
+        Assert.DoesNotContain("0.0.0.0:", string.Concat(sent.Select(m => m.Raw)), StringComparison.Ordinal);
+        // The trace shows the INVITE to the endpoint as it went out: with the Via the stack put on top.
+        Assert.Matches(new Regex($@"^INVITE [^\r\n]*\r\nVia: SIP/2\.0/UDP {advertised};branch=z9hG4bK"),
+            Assert.Single(sent, m => m.Leg == LegSide.Endpoint && m.Raw.StartsWith("INVITE ", StringComparison.Ordinal)).Raw);
     }
 
     [Fact]

@@ -82,19 +82,22 @@ internal sealed class SipEndpoint : IAsyncDisposable
         return Respond(call, leg, request, response);
     }
 
-    /// <summary>Sends a request in a client transaction; the request and every response are traced.</summary>
+    /// <summary>Sends a request in a client transaction; the request as it went out (our Via included) and every response are traced.</summary>
     public async Task<SipResponse> SendAsync(Call? call, LegSide leg, SipRequest request, SipDestination destination,
         Action<SipResponse>? onProvisional = null)
     {
         var local = LocalEndPoint(destination.Protocol);
         using var sent = _telemetry.StartClient(call, leg, request);
-        _tracer.Record(call, leg, SipDirection.Sent, request, destination.Protocol, local, destination.EndPoint);
-        var response = await Stack.SendAsync(request, destination, provisional =>
-        {
-            _tracer.Record(call, leg, SipDirection.Received, provisional, destination.Protocol, local, destination.EndPoint);
-            sent.Provisional(provisional);
-            onProvisional?.Invoke(provisional);
-        }).ConfigureAwait(false);
+        var response = await Stack.SendAsync(
+            request,
+            destination,
+            provisional =>
+            {
+                _tracer.Record(call, leg, SipDirection.Received, provisional, destination.Protocol, local, destination.EndPoint);
+                sent.Provisional(provisional);
+                onProvisional?.Invoke(provisional);
+            },
+            sending => _tracer.Record(call, leg, SipDirection.Sent, sending, destination.Protocol, local, destination.EndPoint)).ConfigureAwait(false);
         _tracer.Record(call, leg, SipDirection.Received, response, destination.Protocol, local, destination.EndPoint);
         sent.Final(response);
         return response;
@@ -102,8 +105,9 @@ internal sealed class SipEndpoint : IAsyncDisposable
 
     public async Task SendAckAsync(Call? call, LegSide leg, SipRequest ack, SipDestination destination)
     {
-        _tracer.Record(call, leg, SipDirection.Sent, ack, destination.Protocol, LocalEndPoint(destination.Protocol), destination.EndPoint);
-        await Stack.SendAckAsync(ack, destination).ConfigureAwait(false);
+        await Stack.SendAckAsync(ack, destination, sending =>
+            _tracer.Record(call, leg, SipDirection.Sent, sending, destination.Protocol, LocalEndPoint(destination.Protocol), destination.EndPoint))
+            .ConfigureAwait(false);
     }
 
     /// <summary>CANCELs an INVITE (§9.1); <paramref name="sentInvite"/> carries the Via it went out with, taken from a provisional response.</summary>

@@ -58,14 +58,16 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
 
     /// <summary>
     /// Sends a request in a new client transaction and returns its final response. The stack adds
-    /// our Via with a fresh branch and <c>rport</c> (§8.1.1.7, RFC 3581 §3). A timeout yields a
+    /// our Via with a fresh branch and <c>rport</c> (§8.1.1.7, RFC 3581 §3); <paramref name="onSending"/>
+    /// sees the request as it goes out, Via included (for a trace of what was sent). A timeout yields a
     /// local 408 and a transport failure a local 503 (§8.1.3.1). For INVITE, the caller ACKs a 2xx.
     /// </summary>
     public Task<SipResponse> SendAsync(SipRequest request, SipDestination destination, Action<SipResponse>? onProvisional = null,
-        CancellationToken cancellationToken = default)
+        Action<SipRequest>? onSending = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var withVia = request.WithHeaders(request.Headers.AddFirst(SipHeaderNames.Via, NewVia(destination.Protocol)));
+        onSending?.Invoke(withVia);
         return SendInTransactionAsync(withVia, destination, onProvisional, cancellationToken);
     }
 
@@ -79,11 +81,16 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     public Task<SipResponse> CancelAsync(SipRequest sentInvite, SipDestination destination, CancellationToken cancellationToken = default) =>
         SendInTransactionAsync(ClientRequests.Cancel(sentInvite), destination, null, cancellationToken);
 
-    /// <summary>Sends an ACK for a 2xx outside any transaction (§13.2.2.4, §17.1.1.3), with its own Via branch.</summary>
-    public async ValueTask SendAckAsync(SipRequest ack, SipDestination destination, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends an ACK for a 2xx outside any transaction (§13.2.2.4, §17.1.1.3), with its own Via branch;
+    /// <paramref name="onSending"/> sees it as it goes out.
+    /// </summary>
+    public async ValueTask SendAckAsync(SipRequest ack, SipDestination destination, Action<SipRequest>? onSending = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ack);
         var withVia = ack.WithHeaders(ack.Headers.AddFirst(SipHeaderNames.Via, NewVia(destination.Protocol)));
+        onSending?.Invoke(withVia);
         await Transport.SendRequestAsync(withVia, destination, cancellationToken)
             .ConfigureAwait(false);
     }
