@@ -43,7 +43,7 @@ internal sealed partial class TransferRulesDirectory(
 
         if (_asking.TryGetValue(accountId, out var asking))
         {
-            // The request never faults (its failures are logged), and WhenAny would not rethrow if it did.
+            // Its failures are logged where they happen, and WhenAny does not rethrow them.
             await Task.WhenAny(asking.Value).ConfigureAwait(false);
         }
 
