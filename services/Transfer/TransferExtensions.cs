@@ -51,6 +51,7 @@ public static class TransferExtensions
                 {
                     e.Name = SagaShards.Queue;
                     e.ConcurrentMessageLimit = 1;
+                    e.AddConfigureEndpointCallback(SagaShards.OneReader);
                 });
             }
 

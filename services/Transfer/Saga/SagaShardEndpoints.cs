@@ -34,10 +34,7 @@ public sealed partial class SagaShardEndpoints(
             {
                 endpoint.ConfigureConsumeTopology = false;
                 endpoint.ConcurrentMessageLimit = 1;
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-                {
-                    rabbit.SingleActiveConsumer = true;
-                }
+                SagaShards.OneReader(endpoint);
 
                 endpoint.ConfigureSaga<TransferState>(context);
             }));
@@ -45,9 +42,11 @@ public sealed partial class SagaShardEndpoints(
 
         _handles.Add(connector.ConnectReceiveEndpoint(SagaShards.Queue, (_, endpoint) =>
         {
-            // One message at a time: MassTransit hands RabbitMQ's deliveries to concurrent tasks, so with more a call's
+            // One message at a time, and one reader across instances: MassTransit hands RabbitMQ's deliveries to
+            // concurrent tasks, and two instances would each take every other message, so either way a call's
             // TargetRinging and TargetAnswered, published a millisecond apart, could be forwarded in either order.
             endpoint.ConcurrentMessageLimit = 1;
+            SagaShards.OneReader(endpoint);
             foreach (var type in ForwardedTypes(machine))
             {
                 ForwardMethod.MakeGenericMethod(type).Invoke(this, [endpoint]);

@@ -1,3 +1,5 @@
+using MassTransit;
+
 namespace Trunk.Transfer.Saga;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace Trunk.Transfer.Saga;
 /// message at a time. With <see cref="Count"/> &gt; 1, <see cref="Queue"/> (still bound to every event the saga
 /// consumes) is read one message at a time by <see cref="SagaShardEndpoints"/>, which forwards each message to the queue
 /// of its call's shard; each shard queue is consumed one message at a time. One reader and FIFO queues keep a call's
-/// order; calls on different shards are handled side by side. Policy's responses and due timeouts are sent to the
+/// order (every one of these queues has a single active consumer, <see cref="OneReader"/>, so that several Transfer
+/// instances keep it too); calls on different shards are handled side by side. Policy's responses and due timeouts are sent to the
 /// shard's queue directly (no forwarding hop).
 /// </summary>
 public sealed class SagaShards(int count)
@@ -26,6 +29,18 @@ public sealed class SagaShards(int count)
     public string AddressOf(Guid callId) => Sharded ? $"exchange:{ShardQueue(ShardOf(callId, Count))}" : $"queue:{Queue}";
 
     public static string ShardQueue(int shard) => $"{Queue}-{shard}";
+
+    /// <summary>
+    /// Makes a queue of the saga's single active consumer: with several Transfer instances one reads it at a time and
+    /// another takes over when it stops, so that the queue's order is the order its messages are handled in.
+    /// </summary>
+    public static void OneReader(IReceiveEndpointConfigurator endpoint)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.SingleActiveConsumer = true;
+        }
+    }
 
     /// <summary>
     /// The same shard for a call id in every process: FNV-1a over the id's 16 bytes, modulo the count (ids made by

@@ -1,8 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using Trunk.Contracts.Calls;
 using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
+using Trunk.Testing;
 using Trunk.Transfer.Saga;
 
 namespace Trunk.Transfer.Tests.Saga;
@@ -20,6 +23,28 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
         var perShard = calls.GroupBy(call => SagaShards.ShardOf(call, 4)).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal([0, 1, 2, 3], perShard.Keys.Order());
         Assert.All(perShard.Values, count => Assert.InRange(count, 50, 150));
+    }
+
+    /// <summary>
+    /// With several Transfer instances (the Kubernetes base runs two or more) each queue of the saga must have one reader
+    /// at a time, or two forwarders would take a call's events turn about and could forward them out of order: RabbitMQ
+    /// refuses to declare such a queue again without its single-active-consumer argument.
+    /// </summary>
+    [Theory]
+    [InlineData(SagaShards.Queue)]
+    [InlineData("transfer-state-0")]
+    [InlineData("transfer-state-3")]
+    public async Task When_the_saga_runs_Should_declare_its_queues_for_a_single_active_consumer(string queue)
+    {
+        await using var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+
+        var refused = await Assert.ThrowsAsync<OperationInterruptedException>(
+            () => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null));
+
+        Assert.NotNull(refused.ShutdownReason);
+        Assert.Equal((ushort)406, refused.ShutdownReason.ReplyCode);
+        Assert.Contains("x-single-active-consumer", refused.ShutdownReason.ReplyText, StringComparison.Ordinal);
     }
 
     [Fact]
