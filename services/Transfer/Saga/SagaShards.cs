@@ -22,11 +22,11 @@ public sealed class SagaShards(int count)
     public bool Sharded => Count > 1;
 
     /// <summary>
-    /// Where a call's messages are sent for the saga. A shard's queue is declared only by its receive endpoint (single
+    /// Where a call's messages are sent for the saga. A saga queue is declared only by its receive endpoint (single
     /// active consumer): senders address the exchange of the same name bound to it, so they never declare the queue
     /// with other arguments.
     /// </summary>
-    public string AddressOf(Guid callId) => Sharded ? $"exchange:{ShardQueue(ShardOf(callId, Count))}" : $"queue:{Queue}";
+    public string AddressOf(Guid callId) => Sharded ? $"exchange:{ShardQueue(ShardOf(callId, Count))}" : $"exchange:{Queue}";
 
     public static string ShardQueue(int shard) => $"{Queue}-{shard}";
 

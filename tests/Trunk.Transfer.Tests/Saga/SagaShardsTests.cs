@@ -48,12 +48,12 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
     }
 
     [Fact]
-    public void When_sharded_Should_address_each_calls_shard_exchange_and_unsharded_the_one_queue()
+    public void When_sharded_Should_address_each_calls_shard_exchange_and_unsharded_the_one_queues_exchange()
     {
         var call = NewId.NextGuid();
 
         Assert.Equal($"exchange:transfer-state-{SagaShards.ShardOf(call, 4)}", new SagaShards(4).AddressOf(call));
-        Assert.Equal("queue:transfer-state", new SagaShards(1).AddressOf(call));
+        Assert.Equal("exchange:transfer-state", new SagaShards(1).AddressOf(call));
     }
 
     [Fact]
