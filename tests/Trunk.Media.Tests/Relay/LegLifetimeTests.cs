@@ -54,17 +54,28 @@ public sealed class LegLifetimeTests
         var (_, endpointSendsTo) = relay.Connect(_call, caller, Sdp.Pcmu(caller.Port), endpoint, Sdp.Pcmu);
 
         using var talking = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var longestPause = TimeSpan.Zero;
+        var lastSent = TimeProvider.System.GetTimestamp();
         while (!talking.IsCancellationRequested)
         {
             endpoint.Send(endpointSendsTo, 0, new byte[160]);
+            var now = TimeProvider.System.GetTimestamp();
+            longestPause = TimeSpan.FromTicks(Math.Max(longestPause.Ticks, TimeProvider.System.GetElapsedTime(lastSent, now).Ticks));
+            lastSent = now;
             await Task.Delay(20);
         }
 
         // Read while the endpoint has only just stopped: its own silence is not a second old yet.
         var alarms = relay.Events.All<NoAudioDetected>();
-        var alarm = Assert.Single(alarms);
-        Assert.Equal((_call, LegSide.Caller), (alarm.CallId, alarm.Leg));
+        var alarm = Assert.Single(alarms, a => a.Leg == LegSide.Caller);
+        Assert.Equal(_call, alarm.CallId);
         Assert.True(alarm.Silence >= TimeSpan.FromSeconds(1));
+        // The talking endpoint raises none, unless this test itself was held up for the alarm's second (a starved
+        // machine once paused its sending loop 1.15 s in a full CI run).
+        if (longestPause < TimeSpan.FromMilliseconds(800))
+        {
+            Assert.DoesNotContain(alarms, a => a.Leg == LegSide.Endpoint);
+        }
     }
 
     [Fact]
