@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Marten;
 using Trunk.Webhooks.Subscriptions;
@@ -23,22 +22,45 @@ public sealed partial class WebhookDispatcher(
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _sending = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>Per event being sent, the last try in line: a later try of the same event starts when it ends.</summary>
+    private readonly Dictionary<Guid, Task> _tries = [];
 
     public async Task DispatchAsync(Guid eventId, Guid transferId, Func<TransferAccount, WebhookEvent> create, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(create);
-        var gate = _sending.GetOrAdd(eventId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task attempt;
+        lock (_gate)
+        {
+            var before = _tries.GetValueOrDefault(eventId) ?? Task.CompletedTask;
+            attempt = AfterAsync(before, () => DispatchOnceAsync(eventId, transferId, create, cancellationToken));
+            _tries[eventId] = attempt;
+        }
+
         try
         {
-            await DispatchOnceAsync(eventId, transferId, create, cancellationToken).ConfigureAwait(false);
+            await attempt.ConfigureAwait(false);
         }
         finally
         {
-            gate.Release();
-            _sending.TryRemove(KeyValuePair.Create(eventId, gate));
+            lock (_gate)
+            {
+                // Only the last try in line leaves: one that came meanwhile is still queued behind this one.
+                if (_tries.TryGetValue(eventId, out var last) && last == attempt)
+                {
+                    _tries.Remove(eventId);
+                }
+            }
         }
+    }
+
+    private static async Task AfterAsync(Task before, Func<Task> attempt)
+    {
+        // Never inline: the try must not start its database calls while the caller holds the gate.
+        await Task.Yield();
+        await before.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await attempt().ConfigureAwait(false);
     }
 
     private async Task DispatchOnceAsync(Guid eventId, Guid transferId, Func<TransferAccount, WebhookEvent> create, CancellationToken cancellationToken)
