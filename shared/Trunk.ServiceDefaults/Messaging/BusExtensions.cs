@@ -28,6 +28,10 @@ public static class BusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit's usage telemetry reports to its makers, and at start it walks the endpoint list while a
+            // service may be connecting endpoints of its own (Transfer's saga shards): "Collection was modified" failed
+            // the bus start and Transfer never became ready (seen once in scripts/demo).
+            bus.DisableUsageTelemetry();
             bus.AddConsumeObserver<ConsumerLagObserver>();
             bus.ConfigureHealthCheckOptions(health =>
             {
