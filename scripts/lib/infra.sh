@@ -99,6 +99,9 @@ start_rabbitmq() {
     fi
     # The ping can answer before boot ends: always await start-up.
     rabbitmqctl_local await_startup --timeout 60
+    # Transfer's saga shards sit behind a consistent-hash exchange (docs/ARCHITECTURE.md, "The Transfer saga").
+    as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
+        rabbitmq-plugins -q enable rabbitmq_consistent_hash_exchange >/dev/null
     rabbitmqctl_local list_vhosts | grep -qx "$TRUNK_RABBIT_VHOST" || rabbitmqctl_local add_vhost "$TRUNK_RABBIT_VHOST"
     if ! rabbitmqctl_local list_users | awk '{print $1}' | grep -qx "$TRUNK_RABBIT_USER"; then
         rabbitmqctl_local add_user "$TRUNK_RABBIT_USER" "$TRUNK_RABBIT_PASSWORD" >/dev/null

@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Persistence;
@@ -68,6 +69,9 @@ public static class TransferExtensions
 
         if (shards.Sharded)
         {
+            builder.Services.AddSingleton<SagaRouting>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<SagaRouting>());
+            builder.Services.AddHealthChecks().AddCheck<SagaRouting>(SagaRouting.HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
             builder.Services.AddHostedService<SagaShardEndpoints>();
         }
 

@@ -80,7 +80,7 @@ public sealed class InProcessHost : IAsyncDisposable
         }
 
         await app.StartAsync().ConfigureAwait(false);
-        await app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        await Readiness.WaitAsync(app.Services).ConfigureAwait(false);
         return new InProcessHost(app, address);
     }
 

@@ -6,27 +6,37 @@ namespace Trunk.Transfer.Saga;
 /// The saga's queues. A call's messages must be handled one at a time and in the order they were queued (a target's
 /// 180 and 200 arrive back to back: handled side by side, even behind a per-call partitioner, the 200 could win as
 /// delivery tasks race, and the NOTIFY 180 was lost). With one shard the saga consumes <see cref="Queue"/> itself, one
-/// message at a time. With <see cref="Count"/> &gt; 1, <see cref="Queue"/> (still bound to every event the saga
-/// consumes) is read one message at a time by <see cref="SagaShardEndpoints"/>, which forwards each message to the queue
-/// of its call's shard; each shard queue is consumed one message at a time. One reader and FIFO queues keep a call's
-/// order (every one of these queues has a single active consumer, <see cref="OneReader"/>, so that several Transfer
-/// instances keep it too); calls on different shards are handled side by side. Policy's responses and due timeouts are sent to the
-/// shard's queue directly (no forwarding hop).
+/// message at a time. With <see cref="Count"/> &gt; 1 every message for the saga goes to <see cref="Exchange"/>,
+/// RabbitMQ's consistent-hash exchange, which hashes the message's routing key (the call id: <c>CallRoutingKey</c>) to
+/// one of the shard queues bound to it; each shard queue is consumed one message at a time
+/// (<see cref="SagaShardEndpoints"/>). The events others publish reach it through their message types' exchanges
+/// (<see cref="SagaRouting"/>), Policy's responses and due timeouts are sent to it, so a call's messages all land on
+/// one shard, in the order they were confirmed, and calls on different shards are handled side by side. Every one of
+/// these queues has a single active consumer (<see cref="OneReader"/>), so that several Transfer instances keep the
+/// order too.
 /// </summary>
 public sealed class SagaShards(int count)
 {
     public const string Queue = "transfer-state";
+
+    /// <summary>The consistent-hash exchange in front of the shard queues (plugin <c>rabbitmq_consistent_hash_exchange</c>).</summary>
+    public const string Exchange = "transfer-state-by-call";
+
+    public const string ExchangeType = "x-consistent-hash";
+
+    /// <summary>Each shard queue's weight on the hash ring: equal shares.</summary>
+    public const string ShardWeight = "1";
 
     public int Count { get; } = count;
 
     public bool Sharded => Count > 1;
 
     /// <summary>
-    /// Where a call's messages are sent for the saga. A saga queue is declared only by its receive endpoint (single
-    /// active consumer): senders address the exchange of the same name bound to it, so they never declare the queue
-    /// with other arguments.
+    /// Where messages for the saga are sent (Policy's responses, due timeouts). A saga queue is declared only by its
+    /// receive endpoint (single active consumer): senders address an exchange, so they never declare the queue with
+    /// other arguments.
     /// </summary>
-    public string AddressOf(Guid callId) => Sharded ? $"exchange:{ShardQueue(ShardOf(callId, Count))}" : $"exchange:{Queue}";
+    public string Address => Sharded ? $"exchange:{Exchange}?type={ExchangeType}" : $"exchange:{Queue}";
 
     public static string ShardQueue(int shard) => $"{Queue}-{shard}";
 
@@ -40,23 +50,5 @@ public sealed class SagaShards(int count)
         {
             rabbit.SingleActiveConsumer = true;
         }
-    }
-
-    /// <summary>
-    /// The same shard for a call id in every process: FNV-1a over the id's 16 bytes, modulo the count (ids made by
-    /// NewId differ mostly in a few bytes, so folding the words would leave shards empty).
-    /// </summary>
-    public static int ShardOf(Guid callId, int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        Span<byte> bytes = stackalloc byte[16];
-        callId.TryWriteBytes(bytes);
-        var hash = 2166136261u;
-        foreach (var b in bytes)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return (int)(hash % (uint)count);
     }
 }

@@ -23,7 +23,7 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
     {
         transfer.Pending.Request(transfer.CorrelationId, new CheckTransfer(
             transfer.CallId, Now, transfer.CorrelationId, transfer.AccountId, transfer.TrunkId, transfer.TargetNumber, transfer.ReferToHost),
-            Now, shards.AddressOf(transfer.CallId));
+            Now, shards.Address);
         SchedulePolicyDeadline(transfer);
     }
 
@@ -31,7 +31,7 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
     {
         transfer.Pending.Request(transfer.CorrelationId, new ReserveFunds(
             transfer.CallId, Now, transfer.CorrelationId, transfer.AccountId, transfer.TargetNumber, Settings.ReservedMinutes),
-            Now, shards.AddressOf(transfer.CallId));
+            Now, shards.Address);
         SchedulePolicyDeadline(transfer);
     }
 

@@ -66,7 +66,7 @@ public sealed partial class TimeoutScheduler(
                 CallId = timeout.CallId,
                 TransferId = timeout.TransferId,
                 CreatedAt = now,
-                Destination = shards.AddressOf(timeout.CallId),
+                Destination = shards.Address,
                 MessageType = timeout.MessageType,
                 Body = timeout.Body,
                 TraceParent = timeout.TraceParent,

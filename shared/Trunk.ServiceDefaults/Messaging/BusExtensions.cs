@@ -51,6 +51,8 @@ public static class BusExtensions
                     host.ConnectionName(context.GetRequiredService<ServiceIdentity>().InstanceId);
                 });
                 rabbit.PrefetchCount = settings.PrefetchCount;
+                rabbit.ConfigureSend(send => send.UseExecute(CallRoutingKey.Stamp));
+                rabbit.ConfigurePublish(publish => publish.UseExecute(CallRoutingKey.Stamp));
                 MessageRetryDefaults.Apply(rabbit, context.GetRequiredService<DelayQueues>());
                 rabbit.ConfigureEndpoints(context);
             });

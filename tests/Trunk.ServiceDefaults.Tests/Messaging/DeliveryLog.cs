@@ -1,10 +1,21 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
+using Trunk.Contracts;
+using Trunk.ServiceDefaults.Messaging;
 
 namespace Trunk.ServiceDefaults.Tests.Messaging;
 
-public sealed record RedeliveryProbe(Guid Id, int FailuresBeforeSuccess);
+/// <summary>
+/// A message about a call, as most of the trunk's are: its routing key is the call id (<see cref="CallRoutingKey"/>)
+/// unless redelivery sets the queue's, which must win or the delay queue would hand it back to no queue.
+/// </summary>
+public sealed record RedeliveryProbe(Guid Id, int FailuresBeforeSuccess) : ICallMessage
+{
+    public Guid CallId => Id;
+
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+}
 
 /// <summary>One delivery of a message to the consumer, as the consumer saw it.</summary>
 internal sealed record Delivery(int Attempt, int Redelivery, Guid? MessageId, string? TraceId, string? Marker);

@@ -24,6 +24,8 @@ internal sealed class TestBroker : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
+    public Task<IChannel> CreateChannelAsync() => _connection.CreateChannelAsync();
+
     /// <summary>Declares a queue as given: RabbitMQ refuses (PRECONDITION_FAILED) if it exists with other properties.</summary>
     public async Task DeclareAsync(string queue, bool durable, IDictionary<string, object?> arguments)
     {

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Trunk.Contracts.Calls;
@@ -10,28 +11,16 @@ using Trunk.Transfer.Saga;
 
 namespace Trunk.Transfer.Tests.Saga;
 
-/// <summary>The saga's messages spread over shard queues by call id: each call always on one shard, every event forwarded.</summary>
+/// <summary>The saga's messages spread over shard queues by call id behind a consistent-hash exchange, every event it consumes routed there.</summary>
 [Collection(TransferHostCollection.Name)]
 public sealed class SagaShardsTests(TransferHostFixture fixture)
 {
-    [Fact]
-    public void When_a_call_id_is_sharded_twice_Should_land_on_the_same_shard_and_spread_calls_over_all_shards()
-    {
-        var calls = Enumerable.Range(0, 400).Select(_ => NewId.NextGuid()).ToList();
-
-        Assert.All(calls, call => Assert.Equal(SagaShards.ShardOf(call, 4), SagaShards.ShardOf(new Guid(call.ToString()), 4)));
-        var perShard = calls.GroupBy(call => SagaShards.ShardOf(call, 4)).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal([0, 1, 2, 3], perShard.Keys.Order());
-        Assert.All(perShard.Values, count => Assert.InRange(count, 50, 150));
-    }
-
     /// <summary>
     /// With several Transfer instances (the Kubernetes base runs two or more) each queue of the saga must have one reader
-    /// at a time, or two forwarders would take a call's events turn about and could forward them out of order: RabbitMQ
+    /// at a time, or two readers would take a call's events turn about and could handle them out of order: RabbitMQ
     /// refuses to declare such a queue again without its single-active-consumer argument.
     /// </summary>
     [Theory]
-    [InlineData(SagaShards.Queue)]
     [InlineData("transfer-state-0")]
     [InlineData("transfer-state-3")]
     public async Task When_the_saga_runs_Should_declare_its_queues_for_a_single_active_consumer(string queue)
@@ -48,16 +37,14 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
     }
 
     [Fact]
-    public void When_sharded_Should_address_each_calls_shard_exchange_and_unsharded_the_one_queues_exchange()
+    public void When_sharded_Should_address_the_consistent_hash_exchange_and_unsharded_the_one_queues_exchange()
     {
-        var call = NewId.NextGuid();
-
-        Assert.Equal($"exchange:transfer-state-{SagaShards.ShardOf(call, 4)}", new SagaShards(4).AddressOf(call));
-        Assert.Equal("exchange:transfer-state", new SagaShards(1).AddressOf(call));
+        Assert.Equal("exchange:transfer-state-by-call?type=x-consistent-hash", new SagaShards(4).Address);
+        Assert.Equal("exchange:transfer-state", new SagaShards(1).Address);
     }
 
     [Fact]
-    public void When_the_saga_queue_is_forwarded_Should_forward_every_event_the_state_machine_consumes()
+    public void When_the_saga_is_sharded_Should_route_every_event_the_state_machine_consumes_but_policys_published_reservation()
     {
         var machine = fixture.Host.Services.GetRequiredService<TransferStateMachine>();
 
@@ -71,6 +58,20 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
                 typeof(LegHungUp), typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed),
             },
             types.ToHashSet());
-        Assert.Equal(types.Where(t => t != typeof(FundsReserved)), SagaShardEndpoints.ForwardedTypes(machine));
+        Assert.Equal(types.Where(t => t != typeof(FundsReserved)), SagaShardEndpoints.RoutedTypes(machine));
+    }
+
+    [Fact]
+    public async Task When_the_host_is_ready_Should_have_bound_each_routed_events_exchange_as_MassTransit_declares_it()
+    {
+        var routing = fixture.Host.Services.GetRequiredService<SagaRouting>();
+
+        var health = await routing.CheckHealthAsync(new HealthCheckContext());
+        var exchanges = routing.SourceExchanges();
+
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Contains(exchanges, e => e.Name == "Trunk.Contracts.Transfers:TargetRinging");
+        Assert.DoesNotContain(exchanges, e => e.Name.EndsWith(":" + nameof(FundsReserved), StringComparison.Ordinal));
+        Assert.All(exchanges, e => Assert.Equal((ExchangeType.Fanout, true, false), (e.ExchangeType, e.Durable, e.AutoDelete)));
     }
 }

@@ -67,7 +67,7 @@ public sealed class TransferHost : IAsyncDisposable
         var app = builder.Build();
         await app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await app.StartAsync();
-        await app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await Readiness.WaitAsync(app.Services);
         return new TransferHost(app);
     }
 
