@@ -130,15 +130,13 @@ internal sealed partial class EndpointDialer(
         });
         await using var cancelOnCallerCancel = call.CallerInvite.Cancelled.Register(() => _ = legs.EndAsync(call, leg)).ConfigureAwait(false);
 
-        var silence = Task.Delay(settings.Value.EndpointResponseTimeout, time);
-        if (await Task.WhenAny(final, responded.Task, silence).ConfigureAwait(false) == silence)
+        if (!await Task.WhenAny(final, responded.Task).CompletesWithinAsync(settings.Value.EndpointResponseTimeout, time).ConfigureAwait(false))
         {
             LogSilent(call.Id, call.SipCallId, target.ToString());
             return new EndpointAttempt(false, FailoverPolicy.NoAnswer, null);
         }
 
-        var ringing = Task.Delay(call.Trunk.RingTimeout, time);
-        if (await Task.WhenAny(final, ringing).ConfigureAwait(false) == ringing)
+        if (!await final.CompletesWithinAsync(call.Trunk.RingTimeout, time).ConfigureAwait(false))
         {
             await legs.EndAsync(call, leg).ConfigureAwait(false);
             var afterCancel = await final.ConfigureAwait(false);

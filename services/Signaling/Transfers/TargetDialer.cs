@@ -95,8 +95,7 @@ internal sealed partial class TargetDialer(
             }
         });
 
-        var silence = Task.Delay(settings.Value.EndpointResponseTimeout, time);
-        if (await Task.WhenAny(final, responded.Task, silence).ConfigureAwait(false) == silence)
+        if (!await Task.WhenAny(final, responded.Task).CompletesWithinAsync(settings.Value.EndpointResponseTimeout, time).ConfigureAwait(false))
         {
             // Not even 100 Trying: the carrier is unreachable (ARCHITECTURE.md, NOTIFY table: 503).
             lock (call.Gate)
@@ -109,7 +108,7 @@ internal sealed partial class TargetDialer(
         }
 
         var noAnswer = false;
-        if (command.RingTimeout > TimeSpan.Zero && await Task.WhenAny(final, Task.Delay(command.RingTimeout, time)).ConfigureAwait(false) != final)
+        if (command.RingTimeout > TimeSpan.Zero && !await final.CompletesWithinAsync(command.RingTimeout, time).ConfigureAwait(false))
         {
             noAnswer = true;
             await legs.EndAsync(call, leg).ConfigureAwait(false);
