@@ -7,6 +7,9 @@ namespace Trunk.Sip.Transactions;
 /// to its target state, arms the timers it names on the injected <see cref="TimeProvider"/> and hands
 /// the remaining actions to the owner. Zero-length timers (reliable transports) fire at once,
 /// after the transition that armed them. All timers stop in Terminated.
+/// A machine outlives its final response by up to 64·T1 (Timers D, J, L, M: 32 s over UDP), so it keeps little: its
+/// armed timers in two slots (no state of RFC 3261's machines runs more than two: A and B, E and F, G and H) and one
+/// callback for all of them, the queue of events raised from inside an action only while there is one.
 /// </summary>
 public sealed class TransactionMachine<TMessage> where TMessage : class
 {
@@ -20,14 +23,19 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
         (StartTimerL, TransactionEvent.TimerL), (StartTimerM, TransactionEvent.TimerM),
     ];
 
+    /// <summary>Each timer event boxed once: the state of its timer, so arming one allocates no closure.</summary>
+    private static readonly object[] BoxedEvents = Enum.GetValues<TransactionEvent>().Select(e => (object)e).ToArray();
+
     private readonly object _gate = new();
     private readonly TransitionTable _table;
     private readonly SipTimers _timers;
     private readonly bool _reliable;
     private readonly TimeProvider _time;
     private readonly Action<Transition, TMessage?> _effects;
-    private readonly Dictionary<TransactionEvent, ITimer> _armed = [];
-    private readonly Queue<(TransactionEvent Input, TMessage? Message)> _pending = new();
+    private ArmedTimer _first;
+    private ArmedTimer _second;
+    private TimerCallback? _onTimer;
+    private Queue<(TransactionEvent Input, TMessage? Message)>? _pending;
     private TimeSpan _retransmitInterval;
     private bool _running;
 
@@ -55,7 +63,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
         {
             if (_running)
             {
-                _pending.Enqueue((input, message));
+                Enqueue(input, message);
                 return true;
             }
 
@@ -63,7 +71,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
             try
             {
                 var handled = Step(input, message);
-                while (_pending.TryDequeue(out var next))
+                while (_pending is not null && _pending.TryDequeue(out var next))
                 {
                     Step(next.Input, next.Message);
                 }
@@ -123,25 +131,56 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
             return;
         }
 
-        if (_armed.Remove(timer, out var old))
-        {
-            old.Dispose();
-        }
-
+        Take(timer)?.Dispose();
         if (due.Value <= TimeSpan.Zero)
         {
-            _pending.Enqueue((timer, null));
+            Enqueue(timer, null);
             return;
         }
 
-        _armed[timer] = TransactionTimer.Start(_time, _ => OnTimer(timer), due.Value);
+        var armed = new ArmedTimer(timer, TransactionTimer.Start(_time, _onTimer ??= OnTimer, BoxedEvents[(int)timer], due.Value));
+        if (_first.Timer is null)
+        {
+            _first = armed;
+        }
+        else if (_second.Timer is null)
+        {
+            _second = armed;
+        }
+        else
+        {
+            armed.Timer!.Dispose();
+            throw new InvalidOperationException($"{timer} would be the third timer running in {State} ({_first.Event}, {_second.Event}).");
+        }
     }
 
-    private void OnTimer(TransactionEvent timer)
+    private void Enqueue(TransactionEvent input, TMessage? message) => (_pending ??= new Queue<(TransactionEvent, TMessage?)>()).Enqueue((input, message));
+
+    /// <summary>Removes the timer armed for <paramref name="timer"/>, if any, and returns it.</summary>
+    private ITimer? Take(TransactionEvent timer)
     {
+        ITimer? taken = null;
+        if (_first.Timer is not null && _first.Event == timer)
+        {
+            taken = _first.Timer;
+            _first = _second;
+            _second = default;
+        }
+        else if (_second.Timer is not null && _second.Event == timer)
+        {
+            taken = _second.Timer;
+            _second = default;
+        }
+
+        return taken;
+    }
+
+    private void OnTimer(object? state)
+    {
+        var timer = (TransactionEvent)state!;
         lock (_gate)
         {
-            _armed.Remove(timer);
+            Take(timer);
         }
 
         Fire(timer);
@@ -177,34 +216,24 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
     /// </summary>
     private void StopTimersWithoutRow()
     {
-        List<TransactionEvent>? stale = null;
-        foreach (var (timer, _) in _armed)
+        if (_second.Timer is not null && !_table.TryFind(State, _second.Event, out _))
         {
-            if (!_table.TryFind(State, timer, out _))
-            {
-                (stale ??= []).Add(timer);
-            }
+            Take(_second.Event)!.Dispose();
         }
 
-        if (stale is null)
+        if (_first.Timer is not null && !_table.TryFind(State, _first.Event, out _))
         {
-            return;
-        }
-
-        foreach (var timer in stale)
-        {
-            _armed.Remove(timer, out var armed);
-            armed!.Dispose();
+            Take(_first.Event)!.Dispose();
         }
     }
 
     private void StopAllTimers()
     {
-        foreach (var timer in _armed.Values)
-        {
-            timer.Dispose();
-        }
-
-        _armed.Clear();
+        _first.Timer?.Dispose();
+        _second.Timer?.Dispose();
+        _first = default;
+        _second = default;
     }
+
+    private readonly record struct ArmedTimer(TransactionEvent Event, ITimer? Timer);
 }

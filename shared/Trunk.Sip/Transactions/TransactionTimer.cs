@@ -9,16 +9,18 @@ internal static class TransactionTimer
     /// transaction in a heap snapshot of the B2BUA bench (bench/results/b2bua.md), all of it promoted to generation 2.
     /// The callbacks only drive the transaction machines, which need nothing from that context.
     /// </summary>
-    public static ITimer Start(TimeProvider time, TimerCallback callback, TimeSpan due)
+    public static ITimer Start(TimeProvider time, TimerCallback callback, TimeSpan due) => Start(time, callback, null, due);
+
+    public static ITimer Start(TimeProvider time, TimerCallback callback, object? state, TimeSpan due)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
-            return time.CreateTimer(callback, null, due, Timeout.InfiniteTimeSpan);
+            return time.CreateTimer(callback, state, due, Timeout.InfiniteTimeSpan);
         }
 
         using (ExecutionContext.SuppressFlow())
         {
-            return time.CreateTimer(callback, null, due, Timeout.InfiniteTimeSpan);
+            return time.CreateTimer(callback, state, due, Timeout.InfiniteTimeSpan);
         }
     }
 }
