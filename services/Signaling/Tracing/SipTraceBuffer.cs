@@ -6,7 +6,8 @@ using Trunk.Contracts.Calls;
 namespace Trunk.Signaling.Tracing;
 
 /// <summary>
-/// The SIP messages of one call not yet published; drained about once a second and at the end of the call. A message
+/// The SIP messages of one call not yet published; drained once the oldest has waited <see cref="SipTraceFlusher.MaxWait"/>
+/// and at the end of the call. A message
 /// waits as its wire form in UTF-8 with the end points it went between, and becomes a <see cref="TracedSipMessage"/>
 /// (text, addresses as text) only when its batch is published: what a call keeps while it lasts is half the size, and
 /// everything the batch adds dies young with the publish.
@@ -15,21 +16,31 @@ internal sealed class SipTraceBuffer
 {
     private readonly object _gate = new();
     private List<Captured> _pending = [];
+    private DateTimeOffset _oldest;
 
     public void Add(DateTimeOffset at, LegSide leg, SipDirection direction, string transport, IPEndPoint local, IPEndPoint remote, byte[] wire)
     {
         lock (_gate)
         {
+            if (_pending.Count == 0)
+            {
+                _oldest = at;
+            }
+
             _pending.Add(new Captured(at, leg, direction, transport, local, remote, wire));
         }
     }
 
-    public IReadOnlyList<TracedSipMessage> Drain()
+    /// <summary>Every message waiting.</summary>
+    public IReadOnlyList<TracedSipMessage> Drain() => Drain(DateTimeOffset.MaxValue);
+
+    /// <summary>Every message waiting when the oldest was captured at or before <paramref name="cutoff"/>, else none.</summary>
+    public IReadOnlyList<TracedSipMessage> Drain(DateTimeOffset cutoff)
     {
         List<Captured> drained;
         lock (_gate)
         {
-            if (_pending.Count == 0)
+            if (_pending.Count == 0 || _oldest > cutoff)
             {
                 return [];
             }

@@ -6,15 +6,25 @@ using Trunk.Signaling.Events;
 
 namespace Trunk.Signaling.Tracing;
 
-/// <summary>Once a second, publishes each live call's new SIP messages as one <see cref="SipMessagesTraced"/> batch.</summary>
+/// <summary>
+/// Publishes a call's SIP messages as <see cref="SipMessagesTraced"/> batches: all of them when the call ends, and, checked
+/// once a second, those of a live call whose oldest has waited <see cref="MaxWait"/>. A call shorter than that is one
+/// batch: a publish per call less than a flush of every call at each tick, which split even a one-second call in two
+/// (bench/results/b2bua.md).
+/// </summary>
 internal sealed class SipTraceFlusher(CallRegistry calls, CallEventPublisher events, ServiceIdentity identity, TimeProvider time)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    public void Flush(Call call)
+    /// <summary>How long a live call's message waits at most before it is published (plus up to <see cref="Interval"/>).</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Publishes every message of the call still waiting (at its end).</summary>
+    public void Flush(Call call) => Publish(call, call.Trace.Drain());
+
+    private void Publish(Call call, IReadOnlyList<TracedSipMessage> messages)
     {
-        var messages = call.Trace.Drain();
         if (messages.Count > 0)
         {
             events.Publish(new SipMessagesTraced(call.Id, time.GetUtcNow(), identity.InstanceId, messages));
@@ -28,9 +38,10 @@ internal sealed class SipTraceFlusher(CallRegistry calls, CallEventPublisher eve
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                var cutoff = time.GetUtcNow() - MaxWait;
                 foreach (var call in calls.All)
                 {
-                    Flush(call);
+                    Publish(call, call.Trace.Drain(cutoff));
                 }
             }
         }
