@@ -10,7 +10,17 @@ namespace Trunk.Sip.Transport;
 /// </summary>
 internal sealed class UdpChannel : IAsyncDisposable
 {
+    /// <summary>How many peers' end points are kept for reuse before the cache starts over.</summary>
+    private const int MaxKnownPeers = 256;
+
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    /// <summary>
+    /// The end point of each peer heard from, by its socket address: a trunk hears from few peers, and an end point of
+    /// its own for each datagram (what <c>ReceiveFromAsync</c> with an <see cref="EndPoint"/> returns) was kept by every
+    /// server transaction for up to 32 s after its final response (bench/results/b2bua.md). Read by the receive loop only.
+    /// </summary>
+    private readonly Dictionary<SocketAddress, IPEndPoint> _knownPeers = [];
 
     private readonly Socket _socket;
     private readonly Action<ReceivedFrame> _onFrame;
@@ -46,12 +56,13 @@ internal sealed class UdpChannel : IAsyncDisposable
         EndPoint any = LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6
             ? new IPEndPoint(IPAddress.IPv6Any, 0)
             : new IPEndPoint(IPAddress.Any, 0);
+        var from = any.Serialize();
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
-                var datagram = buffer.AsSpan(0, result.ReceivedBytes);
+                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
+                var datagram = buffer.AsSpan(0, received);
                 // Keep-alives (CRLFs only) carry no message (RFC 5626 §4.4.1, §3.5.1 of RFC 3261 tolerance).
                 if (datagram.Trim(Crlf).IsEmpty)
                 {
@@ -59,7 +70,7 @@ internal sealed class UdpChannel : IAsyncDisposable
                 }
 
                 _counters.OnReceived();
-                var peer = new SipPeer(SipTransportProtocol.Udp, (IPEndPoint)result.RemoteEndPoint, LocalEndPoint);
+                var peer = new SipPeer(SipTransportProtocol.Udp, Remote(from, any), LocalEndPoint);
                 _onFrame(new ReceivedFrame(datagram.ToArray(), peer));
             }
             catch (OperationCanceledException)
@@ -76,6 +87,25 @@ internal sealed class UdpChannel : IAsyncDisposable
                 _logger.ReceiveError(exception, "UDP", LocalEndPoint);
             }
         }
+    }
+
+    private IPEndPoint Remote(SocketAddress address, EndPoint any)
+    {
+        if (_knownPeers.TryGetValue(address, out var known))
+        {
+            return known;
+        }
+
+        if (_knownPeers.Count >= MaxKnownPeers)
+        {
+            _knownPeers.Clear();
+        }
+
+        var remote = (IPEndPoint)any.Create(address);
+        var key = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
+        _knownPeers[key] = remote;
+        return remote;
     }
 
     public async ValueTask DisposeAsync()
