@@ -21,7 +21,7 @@ public sealed class ServerTransaction
     private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
     private readonly IServerTransactionOwner _owner;
-    private readonly CancellationTokenSource? _cancelled;
+    private CancellationTokenSource? _cancelled;
     private readonly string? _requestToTag;
     private SipRequest? _request;
     private SipPacket? _lastResponse;
@@ -61,8 +61,11 @@ public sealed class ServerTransaction
 
     public TransactionState State => _machine.State;
 
-    /// <summary>Signalled when a CANCEL matched this INVITE before its final response (§9.2); never for other methods.</summary>
-    public CancellationToken Cancelled => _cancelled?.Token ?? CancellationToken.None;
+    /// <summary>
+    /// Signalled when a CANCEL matched this INVITE before its final response (§9.2); never for other methods, and
+    /// <see cref="CancellationToken.None"/> once a final response went out without a CANCEL.
+    /// </summary>
+    public CancellationToken Cancelled => Volatile.Read(ref _cancelled)?.Token ?? CancellationToken.None;
 
     /// <summary>The request while no final response went out, else null.</summary>
     internal SipRequest? ActiveRequest => Volatile.Read(ref _request);
@@ -102,12 +105,13 @@ public sealed class ServerTransaction
     /// <summary>Signals cancellation (§9.2) if no final response went out yet; true when it did.</summary>
     internal bool TryCancel()
     {
-        if (_cancelled is null || State != TransactionState.Proceeding)
+        var cancelled = Volatile.Read(ref _cancelled);
+        if (cancelled is null || State != TransactionState.Proceeding)
         {
             return false;
         }
 
-        _cancelled.Cancel();
+        cancelled.Cancel();
         return true;
     }
 
@@ -158,11 +162,17 @@ public sealed class ServerTransaction
     /// <summary>
     /// Past Proceeding the request is never read again; only Completed resends its final response (on a retransmitted
     /// request and Timer G). Accepted absorbs retransmissions (the TU retransmits its 2xx, RFC 6026 §8.7) and Confirmed
-    /// absorbs ACKs, so neither keeps a response.
+    /// absorbs ACKs, so neither keeps a response. An INVITE answered without a CANCEL can no longer be cancelled: its
+    /// cancellation source (with the registrations the TU made and disposed on it) goes too.
     /// </summary>
     private void Finish(TransactionState state)
     {
         Volatile.Write(ref _request, null);
+        if (Volatile.Read(ref _cancelled) is { IsCancellationRequested: false })
+        {
+            Volatile.Write(ref _cancelled, null);
+        }
+
         if (state != TransactionState.Completed)
         {
             Volatile.Write(ref _lastResponse, null);
