@@ -52,7 +52,11 @@ public static class TransferExtensions
                 {
                     e.Name = SagaShards.Queue;
                     e.ConcurrentMessageLimit = 1;
-                    e.AddConfigureEndpointCallback(SagaShards.OneReader);
+                    e.AddConfigureEndpointCallback(endpoint =>
+                    {
+                        SagaShards.OneReader(endpoint);
+                        endpoint.UseFilter(new CallerHangUpsOnly());
+                    });
                 });
             }
 

@@ -26,6 +26,7 @@ public sealed partial class SagaShardEndpoints(
                 endpoint.ConfigureConsumeTopology = false;
                 endpoint.ConcurrentMessageLimit = 1;
                 SagaShards.OneReader(endpoint);
+                endpoint.UseFilter(new CallerHangUpsOnly());
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.Bind(SagaShards.Exchange, binding =>

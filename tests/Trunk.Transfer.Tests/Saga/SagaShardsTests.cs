@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
@@ -73,5 +74,47 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
         Assert.Contains(exchanges, e => e.Name == "Trunk.Contracts.Transfers:TargetRinging");
         Assert.DoesNotContain(exchanges, e => e.Name.EndsWith(":" + nameof(FundsReserved), StringComparison.Ordinal));
         Assert.All(exchanges, e => Assert.Equal((ExchangeType.Fanout, true, false), (e.ExchangeType, e.Durable, e.AutoDelete)));
+    }
+
+    /// <summary>
+    /// The endpoint's and the target's hang-ups are acknowledged in front of the saga (<see cref="CallerHangUpsOnly"/>):
+    /// not one of them may end in a shard's <c>_skipped</c> queue, and the caller's, queued behind them, still reaches
+    /// the saga.
+    /// </summary>
+    [Fact]
+    public async Task When_legs_other_than_the_callers_hang_up_Should_consume_them_before_the_saga_without_skipping_any()
+    {
+        var transfer = new TransferScenario(fixture.Policy, fixture.Signaling, () => fixture.Host.Bus);
+        await transfer.DialledAsync();
+        var skippedBefore = await SkippedAsync();
+
+        foreach (var leg in new[] { LegSide.Endpoint, LegSide.Target })
+        {
+            await transfer.PublishAsync(new LegHungUp(transfer.CallId, TransferScenario.Now, "signaling-test", leg, leg, 200, null));
+        }
+
+        await transfer.PublishAsync(new LegHungUp(transfer.CallId, TransferScenario.Now, "signaling-test", LegSide.Caller, LegSide.Caller, 200, null));
+        await transfer.ExpectAsync<CancelTarget>();
+        Assert.Equal(skippedBefore, await SkippedAsync());
+    }
+
+    private static async Task<uint> SkippedAsync()
+    {
+        await using var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync();
+        var total = 0u;
+        for (var shard = 0; shard < 4; shard++)
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            try
+            {
+                total += (await channel.QueueDeclarePassiveAsync(SagaShards.ShardQueue(shard) + "_skipped")).MessageCount;
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+            {
+                // No skipped queue: nothing was ever skipped on this shard.
+            }
+        }
+
+        return total;
     }
 }
