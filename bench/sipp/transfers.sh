@@ -8,6 +8,7 @@
 # bus). A capture of the trunk's SIP traffic gives REFER -> final response, REFER -> target INVITE and target 200 ->
 # NOTIFY 200 per call, and every service's /metrics the bus consumer lag per message type (transfers_latency.py).
 # Prints each step and writes the tables to $OUT (default $WORK/transfers-table.md) for bench/results/transfers.md.
+# Also CPU ms per completed transfer per service, PostgreSQL, RabbitMQ and the whole machine.
 # Usage: [SKIP_BUILD=1] [DURATION=60] [RATES="20 50 100"] [VARIANTS="sharded one-queue before"] [BEFORE_ROOT=dir]
 #   [FROM_BEFORE="Signaling CallHistory"] (services run from $BEFORE_ROOT in every variant) [SCENARIOS=dir] [WORK=dir]
 #   [KEEP_CAPTURES=1] [LOG_LEVEL=Information] bench/sipp/transfers.sh
@@ -157,6 +158,21 @@ cpu_ticks() { # pids... -> user+system ticks of all
   echo "$total"
 }
 hz=$(getconf CLK_TCK)
+# Where the CPU of a step goes: user+system ticks of each service (in start order), of PostgreSQL's processes, of
+# RabbitMQ's Erlang VM, and of the whole machine (every busy tick in /proc/stat, SIPp and anything else included).
+cpu_groups() {
+  local names=(Policy Transfer CallHistory Signaling) i=0 p
+  for p in "${pids[@]}"; do echo "${names[$i]} $(cpu_ticks "$p")"; i=$((i + 1)); done
+  # shellcheck disable=SC2046
+  echo "postgres $(cpu_ticks $(pgrep -x postgres))"
+  # shellcheck disable=SC2046
+  echo "rabbitmq $(cpu_ticks $(pgrep -f beam.smp))"
+  echo "machine $(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat)"
+}
+# cpu_per_transfer BEFORE AFTER COMPLETED -> "Signaling 12.3 ... machine 80.1" (CPU ms per completed transfer)
+cpu_per_transfer() {
+  awk -v hz="$hz" -v n="$3" 'NR == FNR { before[$1] = $2; next } { printf "%s %.1f ", $1, ($2 - before[$1]) * 1000 / hz / (n > 0 ? n : 1) }' "$1" "$2"
+}
 
 scrape_lag() { # FILE: every service's Prometheus metrics, one after the other
   local port
@@ -183,10 +199,10 @@ run() {
   sleep 2
   local load0 t0 c0 t1 c1
   scrape_lag "$work/$name-before.prom"
-  load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "${pids[@]}")
+  load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "${pids[@]}"); cpu_groups >"$work/$name-cpu-before.txt"
   sipp -sf "$work/caller$suffix.xml" -s "$did" "127.0.0.1:$sig_port" -p $caller_port -r "$rate" "${sipp_common[@]}" \
     -error_file "$work/$name-caller.err" >"$work/$name-caller.out" 2>&1 || true
-  t1=$(date +%s.%N); c1=$(cpu_ticks "${pids[@]}")
+  t1=$(date +%s.%N); c1=$(cpu_ticks "${pids[@]}"); cpu_groups >"$work/$name-cpu-after.txt"
   wait "$endpoint" 2>/dev/null || true; [ -z "$target" ] || wait "$target" 2>/dev/null || true
   scrape_lag "$work/$name-after.prom"
   python3 "$here/transfers_latency.py" --lag "$work/$name-before.prom" "$work/$name-after.prom" >"$work/$name-lag.txt" || true
@@ -200,13 +216,14 @@ run() {
   wall=$(echo "$t1 - $t0 - $hold_ms / 1000 - 1" | bc -l)
   tps=$(echo "${ok:-0} / $wall" | bc -l | xargs printf '%.0f')
   cpu=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l | xargs printf '%.2f')
+  cpu_per_transfer "$work/$name-cpu-before.txt" "$work/$name-cpu-after.txt" "${ok:-0}" >"$work/$name-cpu.txt"
   local latency
   latency=$(python3 "$here/transfers_latency.py" "$cap" $sig_port $endpoint_port $target_port | awk '{printf "%s %s %s %s ", $2, $3, $4, $5}')
   [ "${KEEP_CAPTURES:-0}" = 1 ] || rm -f "$cap"
   echo "${ok:-0} $(( ${bad:-0} + ${bad_endpoint:-0} + ${bad_target:-0} )) $tps $cpu $load0 $latency"
 }
 
-rows=""; local_rows=""
+rows=""; local_rows=""; cpu_rows=""
 for variant in $variants; do
   echo "== variant $variant"
   start_trunk "$variant"
@@ -222,6 +239,8 @@ for variant in $variants; do
     echo "$variant $rate/s: $ok ok, $bad failed, $tps transfers/s, CPU $cpu, REFER->202 p50 $ra_50 p99 $ra_99 max $ra_max ($ra_n)," \
       "REFER->INVITE p50 $ri_50 p99 $ri_99 max $ri_max ($ri_n), 200->NOTIFY 200 p50 $an_50 p99 $an_99 max $an_max ($an_n), load $load"
     echo "  bus consumer lag (ms, count) per message type:" $(tr '\n' ';' <"$work/$variant-$rate-lag.txt")
+    echo "  CPU ms per completed transfer: $(cat "$work/$variant-$rate-cpu.txt")"
+    cpu_rows+="| $variant | $rate | $(sed -E 's/[A-Za-z]+ //g; s/ +$//; s/ / | /g' "$work/$variant-$rate-cpu.txt") |"$'\n'
     rows+="| $variant | $rate | $ok | $bad | $tps | $ra_50 | $ra_99 | $ri_50 | $ri_99 | $an_50 | $an_99 | $cpu | $load |"$'\n'
     # The same load of REFERs decided inside Signaling, right after, on the same hosts.
     read -r ok bad tps cpu load ra_50 ra_99 ra_max ra_n _ <<<"$(run "$variant-$rate-local" "$rate" $(( rate * duration / 2 )) -local)"
@@ -240,6 +259,12 @@ REFERs decided inside Signaling (403, Refer-To host not the trunk's domain), sam
 | variant | offered REFERs/s | completed | failed | REFER→403 p50 (ms) | p99 | max | services' CPU (cores) | load average (1 min) at start |
 |---|---|---|---|---|---|---|---|---|
 $local_rows
+CPU milliseconds per completed transfer during each step (the machine column counts every busy tick: SIPp, the capture
+and anything else running; two cores give 2,000 ms per second):
+
+| variant | offered transfers/s | Policy | Transfer | CallHistory | Signaling | PostgreSQL | RabbitMQ | machine |
+|---|---|---|---|---|---|---|---|---|
+$cpu_rows
 MD
 cat "$out"
 echo "logs and SIPp output in $work"
