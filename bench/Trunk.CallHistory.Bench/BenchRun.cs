@@ -257,7 +257,10 @@ public sealed class BenchRun : IAsyncDisposable
         await CallHistoryHost.DropSchemaAsync(_schema);
     }
 
-    /// <summary>How long the bench waits for the store (and then the daemon) before it reports what it got: a run stays bounded.</summary>
+    /// <summary>
+    /// How long the bench waits for the store (and then the daemon) before it reports what it got, plus a millisecond
+    /// per event waited for (so that a backlog of a minute's events is waited for): a run stays bounded.
+    /// </summary>
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(45);
 
     private static string Stored(long stored, int published, TimeSpan after) => stored >= published
@@ -267,7 +270,7 @@ public sealed class BenchRun : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> events after <paramref name="after"/> are stored, at most <see cref="StoreTimeout"/> more.</summary>
     private async Task<long> WaitForStoredAsync(long after, int count, Stopwatch watch)
     {
-        var deadline = watch.Elapsed + StoreTimeout;
+        var deadline = watch.Elapsed + StoreTimeout + TimeSpan.FromMilliseconds(count);
         long stored;
         while ((stored = await ScalarAsync("select count(*) from {0}.mt_events where seq_id > " + after)) < count && watch.Elapsed < deadline)
         {

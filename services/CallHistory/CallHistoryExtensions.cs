@@ -39,7 +39,7 @@ public static class CallHistoryExtensions
         builder.Services.AddSingleton<CallEventWriter>();
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? "", settings.EventsInFlight));
         builder.AddTrunkMarten(
-            store => ConfigureStore(store, settings.Schema),
+            store => ConfigureStore(store, settings.Schema, settings.AnalysisCacheSize),
             settings.RunProjectionDaemon ? DaemonMode.HotCold : DaemonMode.Disabled);
 
         builder.Services.AddProblemDetails();
@@ -82,7 +82,7 @@ public static class CallHistoryExtensions
             e.ConcurrentMessageLimit = inFlight;
         });
 
-    private static void ConfigureStore(StoreOptions store, string? schema)
+    private static void ConfigureStore(StoreOptions store, string? schema, int analysisCacheSize)
     {
         if (!string.IsNullOrEmpty(schema))
         {
@@ -108,7 +108,9 @@ public static class CallHistoryExtensions
         // Every hangup report reads a range of start times (HangupReportReader) and groups what it finds by the document's
         // own fields: one index, not five, is maintained for each outcome the daemon rewrites (once per event).
         store.Schema.For<CallOutcome>().Duplicate(o => o.StartedAt);
-        store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async);
+        // The daemon keeps the outcomes of the calls it folded last in memory, so that a page of events loads (and
+        // deserialises) only the outcomes of calls it has not seen lately; an entry is cached only after its batch commits.
+        store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async, o => o.CacheLimitPerTenant = analysisCacheSize);
 
         // Projection lag (issue 7: p99 under 1 s): the daemon hears of each append by NOTIFY instead of its next poll,
         // and polls (its fallback) every 100 ms while events flow.

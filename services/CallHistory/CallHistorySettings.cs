@@ -35,6 +35,13 @@ public sealed class CallHistorySettings
     /// message limit): the writers' batches are made of these, so it bounds them.
     /// </summary>
     public int EventsInFlight { get; set; } = 2000;
+
+    /// <summary>
+    /// How many calls' hangup-analysis outcomes the async daemon keeps in memory between its pages (0: none, each page
+    /// loads its calls' outcomes from the database). Sized for the calls whose events arrive within a few seconds of each
+    /// other; a call not among them is loaded again, never missed.
+    /// </summary>
+    public int AnalysisCacheSize { get; set; } = 10_000;
 }
 
 internal sealed partial class CallHistorySettingsValidator : IValidateOptions<CallHistorySettings>
@@ -55,6 +62,7 @@ internal sealed partial class CallHistorySettingsValidator : IValidateOptions<Ca
         Range(failures, "CallHistory:Writers", options.Writers, 1, 64);
         Range(failures, "CallHistory:WriterBatchSize", options.WriterBatchSize, 1, 10_000);
         Range(failures, "CallHistory:EventsInFlight", options.EventsInFlight, 1, 65_535);
+        Range(failures, "CallHistory:AnalysisCacheSize", options.AnalysisCacheSize, 0, 1_000_000);
         return SettingRules.Result(failures);
     }
 
