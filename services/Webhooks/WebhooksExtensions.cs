@@ -44,7 +44,7 @@ public static class WebhooksExtensions
         {
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Trunk-Webhooks/1");
-        });
+        }).ConfigurePrimaryHttpMessageHandler(() => WebhookConnections.Handler(settings.AllowPrivateNetworks));
         builder.Services.AddResiliencePipeline<string, HttpResponseMessage>(WebhookSender.PipelineName, pipeline =>
         {
             if (settings.MaxAttempts < 2)
@@ -60,7 +60,7 @@ public static class WebhooksExtensions
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
+                    .Handle<HttpRequestException>(e => e.InnerException is not WebhookTargetRefusedException)
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(response => !response.IsSuccessStatusCode),
             });

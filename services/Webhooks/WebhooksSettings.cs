@@ -22,6 +22,12 @@ public sealed class WebhooksSettings
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether webhooks may go to private, loopback and link-local addresses. Off: a URL is the account's to choose, and
+    /// must not reach into the operator's networks. On for a receiver inside them (the tests' and the demo's on loopback).
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
 }
 
 internal sealed partial class WebhooksSettingsValidator : IValidateOptions<WebhooksSettings>

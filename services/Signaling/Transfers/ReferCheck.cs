@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using PhoneNumbers;
+using Trunk.ServiceDefaults.Networking;
 using Trunk.Sip.Messages;
 
 namespace Trunk.Signaling.Transfers;
@@ -74,34 +74,7 @@ internal static class ReferCheck
         }
     }
 
-    /// <summary>
-    /// An address literal in 10/8, 172.16/12, 192.168/16, 100.64/10 (shared), loopback, link-local, ULA or unspecified;
-    /// names are <see cref="TargetHostResolver"/>'s.
-    /// </summary>
-    public static bool IsInternal(string? host)
-    {
-        if (host is null || !IPAddress.TryParse(host, out var address))
-        {
-            return false;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] is >= 64 and <= 127);
-    }
+    /// <summary>An address literal that <see cref="InternalAddresses"/> contains; names are <see cref="TargetHostResolver"/>'s.</summary>
+    public static bool IsInternal(string? host) =>
+        host is not null && IPAddress.TryParse(host, out var address) && InternalAddresses.Contains(address);
 }

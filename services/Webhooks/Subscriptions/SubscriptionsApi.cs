@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Trunk.Webhooks.Delivery;
 
 namespace Trunk.Webhooks.Subscriptions;
@@ -24,12 +25,22 @@ public static partial class SubscriptionsApi
     }
 
     private static async Task<Results<Ok<WebhookSubscriptionView>, ValidationProblem>> PutAsync(
-        Guid id, WebhookSubscriptionRequest request, IDocumentSession session, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid id,
+        WebhookSubscriptionRequest request,
+        IDocumentSession session,
+        TimeProvider time,
+        IOptions<WebhooksSettings> settings,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
             errors["url"] = ["'url' must be an absolute http or https URL."];
+        }
+        else if (!settings.Value.AllowPrivateNetworks && WebhookConnections.IsInternalLiteral(url))
+        {
+            errors["url"] = ["'url' must not be a private, loopback or link-local address (Webhooks:AllowPrivateNetworks is off)."];
         }
 
         if (request.Secret is null || request.Secret.Length < MinSecretLength)

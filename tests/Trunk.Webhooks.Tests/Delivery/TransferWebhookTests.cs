@@ -23,8 +23,8 @@ public sealed class TransferWebhookTests(WebhooksHost host)
         var (callId, completed, failed) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var at = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
         var acceptedId = Guid.NewGuid();
-        await host.PublishAsync(Refer(callId, completed, accountId, "+442071234567", at));
-        await host.PublishAsync(Refer(callId, failed, accountId, "+14155550123", at));
+        await host.PublishAsync(WebhooksHost.Refer(callId, completed, accountId, "+442071234567", at));
+        await host.PublishAsync(WebhooksHost.Refer(callId, failed, accountId, "+14155550123", at));
         await host.PublishAsync(new TransferAccepted(callId, at.AddMilliseconds(20), "transfer-1", completed), acceptedId);
         await host.PublishAsync(new TargetRinging(callId, at.AddMilliseconds(500), "signaling-1", completed, 183, EarlyMedia: true));
         await host.PublishAsync(new TransferCompleted(callId, at.AddSeconds(3), "transfer-1", completed, TimeSpan.FromSeconds(3)));
@@ -61,7 +61,7 @@ public sealed class TransferWebhookTests(WebhooksHost host)
         var accountId = await SubscribeAsync(receiver);
         var (callId, transferId, eventId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var at = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
-        await host.PublishAsync(Refer(callId, transferId, accountId, "+442071234567", at));
+        await host.PublishAsync(WebhooksHost.Refer(callId, transferId, accountId, "+442071234567", at));
         var accepted = new TransferAccepted(callId, at, "transfer-1", transferId);
 
         // A redelivery racing the first delivery (both in the queue together, consumed side by side).
@@ -80,10 +80,10 @@ public sealed class TransferWebhookTests(WebhooksHost host)
         var accountId = await SubscribeAsync(receiver);
         var (callId, transferId) = (Guid.NewGuid(), Guid.NewGuid());
         var at = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
-        await host.PublishAsync(Refer(callId, transferId, accountId, "+442071234567", at));
+        await host.PublishAsync(WebhooksHost.Refer(callId, transferId, accountId, "+442071234567", at));
         await host.PublishAsync(new TransferAccepted(callId, at, "transfer-1", transferId));
 
-        var letters = await WaitForDeadLettersAsync(accountId);
+        var letters = await host.WaitForDeadLettersAsync(accountId);
 
         var letter = Assert.Single(letters);
         Assert.Equal((WebhookEvent.Accepted, WebhooksHost.MaxAttempts, (int?)500, receiver.Url.ToString()), (letter.Type, letter.Attempts, letter.LastStatusCode, letter.Url));
@@ -98,10 +98,6 @@ public sealed class TransferWebhookTests(WebhooksHost host)
         response.EnsureSuccessStatusCode();
         return accountId;
     }
-
-    private static ReferReceived Refer(Guid callId, Guid transferId, Guid accountId, string target, DateTimeOffset at) => new(
-        callId, at, "signaling-1", transferId, "signaling-1", accountId, Guid.NewGuid(), "+15551230001", target, "trunk.example",
-        "<sip:agent@pbx.example>", 2, NotifyRequested: true);
 
     /// <summary>Checks the signature as a receiver would: HMAC-SHA256 of "t.body" with the secret, in constant time.</summary>
     private static void AssertSigned(ReceivedWebhook webhook)
@@ -127,22 +123,5 @@ public sealed class TransferWebhookTests(WebhooksHost host)
         }
 
         throw new TimeoutException($"The receiver got: {JsonSerializer.Serialize(receiver.Received)}");
-    }
-
-    private async Task<IReadOnlyList<DeadLetter>> WaitForDeadLettersAsync(Guid accountId)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
-        while (TimeProvider.System.GetUtcNow() < deadline)
-        {
-            var letters = await host.Http.GetFromJsonAsync<List<DeadLetter>>(new Uri($"/webhooks/dead-letters?account={accountId}", UriKind.Relative));
-            if (letters is { Count: > 0 })
-            {
-                return letters;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No dead letter for account {accountId}.");
     }
 }

@@ -1,15 +1,19 @@
+using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Trunk.Contracts;
+using Trunk.Contracts.Transfers;
 using Trunk.Testing;
+using Trunk.Webhooks.Delivery;
 
 namespace Trunk.Webhooks.Tests.Support;
 
 /// <summary>
 /// The Webhooks host in this process against the real PostgreSQL and RabbitMQ, with its own schema and auto-deleted
 /// queue; three tries per webhook, 50 ms apart at first, so that retries and dead letters take well under a second.
+/// Webhooks may go to private networks: the test receivers listen on loopback.
 /// </summary>
-public sealed class WebhooksHost : IAsyncLifetime
+public class WebhooksHost : IAsyncLifetime
 {
     public const int MaxAttempts = 3;
 
@@ -19,6 +23,8 @@ public sealed class WebhooksHost : IAsyncLifetime
     public string Schema => $"webhooks_test_{_suffix}";
 
     public HttpClient Http => _host!.Http;
+
+    protected virtual bool AllowPrivateNetworks => true;
 
     public async Task InitializeAsync()
     {
@@ -32,6 +38,7 @@ public sealed class WebhooksHost : IAsyncLifetime
                 ["Webhooks:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Webhooks:FirstRetryDelay"] = "00:00:00.050",
                 ["Webhooks:AttemptTimeout"] = "00:00:02",
+                ["Webhooks:AllowPrivateNetworks"] = AllowPrivateNetworks ? "true" : "false",
             },
             builder => builder.AddWebhooks(),
             app => app.MapWebhooksApi());
@@ -50,6 +57,29 @@ public sealed class WebhooksHost : IAsyncLifetime
     /// <summary>Publishes as Signaling and the Transfer saga do; a given id makes a redelivery.</summary>
     public Task PublishAsync(ICallEvent message, Guid? messageId = null) =>
         _host!.Services.GetRequiredService<IBus>().Publish(message, message.GetType(), context => context.MessageId = messageId ?? NewId.NextGuid());
+
+    /// <summary>The account's dead letters, as an operator reads them, once there is one.</summary>
+    public async Task<IReadOnlyList<DeadLetter>> WaitForDeadLettersAsync(Guid accountId)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+        while (TimeProvider.System.GetUtcNow() < deadline)
+        {
+            var letters = await Http.GetFromJsonAsync<List<DeadLetter>>(new Uri($"/webhooks/dead-letters?account={accountId}", UriKind.Relative));
+            if (letters is { Count: > 0 })
+            {
+                return letters;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No dead letter for account {accountId}.");
+    }
+
+    /// <summary>A REFER the saga went on with, as Signaling publishes it.</summary>
+    public static ReferReceived Refer(Guid callId, Guid transferId, Guid accountId, string target, DateTimeOffset at) => new(
+        callId, at, "signaling-1", transferId, "signaling-1", accountId, Guid.NewGuid(), "+15551230001", target, "trunk.example",
+        "<sip:agent@pbx.example>", 2, NotifyRequested: true);
 }
 
 [CollectionDefinition(Name)]
