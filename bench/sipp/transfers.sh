@@ -159,15 +159,18 @@ cpu_ticks() { # pids... -> user+system ticks of all
 }
 hz=$(getconf CLK_TCK)
 # Where the CPU of a step goes: user+system ticks of each service (in start order), of PostgreSQL's processes, of
-# RabbitMQ's Erlang VM, and of the whole machine (every busy tick in /proc/stat, SIPp and anything else included).
+# RabbitMQ's Erlang VM, and of the whole machine (every busy tick in /proc/stat, SIPp and anything else included);
+# then PostgreSQL's backends by the service that holds their connection (pg_cpu_by_service.py).
 cpu_groups() {
   local names=(Policy Transfer CallHistory Signaling) i=0 p
-  for p in "${pids[@]}"; do echo "${names[$i]} $(cpu_ticks "$p")"; i=$((i + 1)); done
+  local owners=()
+  for p in "${pids[@]}"; do echo "${names[$i]} $(cpu_ticks "$p")"; owners+=("${names[$i]}=$p"); i=$((i + 1)); done
   # shellcheck disable=SC2046
   echo "postgres $(cpu_ticks $(pgrep -x postgres))"
   # shellcheck disable=SC2046
   echo "rabbitmq $(cpu_ticks $(pgrep -f beam.smp))"
   echo "machine $(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat)"
+  PGPASSWORD=$TRUNK_DB_PASSWORD python3 "$here/pg_cpu_by_service.py" "$database" "${owners[@]}" || true
 }
 # cpu_per_transfer BEFORE AFTER COMPLETED -> "Signaling 12.3 ... machine 80.1" (CPU ms per completed transfer)
 cpu_per_transfer() {
@@ -240,7 +243,7 @@ for variant in $variants; do
       "REFER->INVITE p50 $ri_50 p99 $ri_99 max $ri_max ($ri_n), 200->NOTIFY 200 p50 $an_50 p99 $an_99 max $an_max ($an_n), load $load"
     echo "  bus consumer lag (ms, count) per message type:" $(tr '\n' ';' <"$work/$variant-$rate-lag.txt")
     echo "  CPU ms per completed transfer: $(cat "$work/$variant-$rate-cpu.txt")"
-    cpu_rows+="| $variant | $rate | $(sed -E 's/[A-Za-z]+ //g; s/ +$//; s/ / | /g' "$work/$variant-$rate-cpu.txt") |"$'\n'
+    cpu_rows+="| $variant | $rate | $(sed -E 's/[A-Za-z-]+ //g; s/ +$//; s/ / | /g' "$work/$variant-$rate-cpu.txt") |"$'\n'
     rows+="| $variant | $rate | $ok | $bad | $tps | $ra_50 | $ra_99 | $ri_50 | $ri_99 | $an_50 | $an_99 | $cpu | $load |"$'\n'
     # The same load of REFERs decided inside Signaling, right after, on the same hosts.
     read -r ok bad tps cpu load ra_50 ra_99 ra_max ra_n _ <<<"$(run "$variant-$rate-local" "$rate" $(( rate * duration / 2 )) -local)"
@@ -262,8 +265,8 @@ $local_rows
 CPU milliseconds per completed transfer during each step (the machine column counts every busy tick: SIPp, the capture
 and anything else running; two cores give 2,000 ms per second):
 
-| variant | offered transfers/s | Policy | Transfer | CallHistory | Signaling | PostgreSQL | RabbitMQ | machine |
-|---|---|---|---|---|---|---|---|---|
+| variant | offered transfers/s | Policy | Transfer | CallHistory | Signaling | PostgreSQL | RabbitMQ | machine | PostgreSQL for Policy | for Transfer | for CallHistory | for Signaling |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 $cpu_rows
 MD
 cat "$out"
