@@ -10,7 +10,10 @@
 # Server GC, as before bench/results/b2bua.md's fix). SIGNALING_BUILD runs another build output of Signaling (a copy of
 # an older tree's bin/Release/net10.0) for a before/after in one run.
 # SIP_TRACE=false creates the bench trunk with SIP tracing off (to measure what the trace costs).
-# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIP_TRACE=false] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# GC_TRACE=dir also records each B2BUA step's GC events and allocation samples (dotnet-trace, runtime GC keyword at
+# verbose level) into dir/b2bua-RATE.nettrace (GC pauses by generation, allocation by type): it slows Signaling, so its steps
+# latencies are not figures.
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIP_TRACE=false] [GC_TRACE=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -132,6 +135,14 @@ run() {
       --duration "$(printf '00:00:%02d:%02d' $(( duration / 60 )) $(( duration % 60 )))" </dev/null >/dev/null 2>&1 &
     counting=$!
   fi
+  local tracing=""
+  if [ -n "$dotnet" ] && [ -n "${GC_TRACE:-}" ]; then
+    mkdir -p "$GC_TRACE"
+    "${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}" collect -p "$pid" --providers Microsoft-Windows-DotNETRuntime:0x1:5 \
+      --duration "$(printf '00:00:%02d:%02d' $(( duration / 60 )) $(( duration % 60 )))" -o "$GC_TRACE/$name-$rate.nettrace" \
+      </dev/null >/dev/null 2>&1 &
+    tracing=$!
+  fi
   load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
   sipp -sf "$here/uac_numbered.xml" -s "$did" "127.0.0.1:$port" -i 127.0.0.1 -p $uac_port -r "$rate" -m "$calls" -d "$call_ms" \
     -buff_size 8388608 -timeout $(( duration + 30 ))s -timeout_error -nostdin -default_behaviors all,-abortunexp \
@@ -147,6 +158,7 @@ run() {
   cpu=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l | xargs printf '%.2f')
   lat=$(python3 "$here/invite_latency.py" "$cap.pcap" "$port" "$uas_port")
   rm -f "$cap.pcap"
+  [ -z "$tracing" ] || wait "$tracing" 2>/dev/null || true
   if [ -n "$counting" ]; then
     wait "$counting" 2>/dev/null || true
     gc=$(python3 "$here/gc_counters.py" "$work/$name-$rate.csv" "$rate" 2>/dev/null || echo "n/a n/a n/a n/a n/a n/a n/a")
