@@ -33,6 +33,7 @@ public static class PolicyExtensions
         builder.Services.AddSingleton<PolicyTelemetry>();
         builder.Services.AddScoped<TrunkPublisher>();
         builder.Services.AddScoped<TransferRulesPublisher>();
+        builder.Services.AddSingleton<RateBookPushes>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PolicyExceptionHandler>();
@@ -71,6 +72,11 @@ public static class PolicyExtensions
         bus.AddConsumer<ChargeCallConsumer>().Endpoint(e => e.Name = prefix + "policy-charge-call");
         bus.AddConsumer<GetTrunkByDidConsumer>().Endpoint(e => e.Name = prefix + "policy-get-trunk-by-did");
         bus.AddConsumer<GetTransferRulesConsumer>().Endpoint(e => e.Name = prefix + "policy-get-transfer-rules");
+        bus.AddConsumer<RateBookPushConsumer>().Endpoint(e =>
+        {
+            e.Name = prefix + RateBookPushConsumer.Queue;
+            e.ConcurrentMessageLimit = 1;
+        });
         if (prefix.Length > 0)
         {
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>

@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Trunk.Contracts.Policy;
 using Trunk.Policy.Accounts;
 using Trunk.Policy.Rates;
@@ -8,36 +9,43 @@ namespace Trunk.Policy.Transfers;
 
 /// <summary>
 /// Pushes an account's transfer rules to Signaling after a change is saved (<see cref="TransferRulesChanged"/>), so that
-/// Signaling decides REFERs from a fresh copy. The rate book is every account's: a change to it pushes every account's
-/// rules. A push lost to a broker outage is made good by Signaling's own refresh (<c>Transfer:RulesLifetime</c>).
+/// Signaling decides REFERs from a fresh copy. The rate book is every account's: a change to it asks
+/// <see cref="RateBookPushConsumer"/> to push every account's rules in the background. A push lost to a broker outage is
+/// made good by Signaling's own refresh (<c>Transfer:RulesLifetime</c>).
 /// </summary>
 public sealed partial class TransferRulesPublisher(
-    IQuerySession session, IPublishEndpoint publish, TimeProvider time, ILogger<TransferRulesPublisher> logger)
+    IQuerySession session,
+    IPublishEndpoint publish,
+    ISendEndpointProvider send,
+    IOptions<PolicySettings> settings,
+    TimeProvider time,
+    ILogger<TransferRulesPublisher> logger)
 {
     public async Task AccountChangedAsync(Account account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
+        var now = time.GetUtcNow();
         var rates = await session.Query<Rate>().ToListAsync(cancellationToken).ConfigureAwait(false);
-        await PublishAsync(account.TransferRules(rates), cancellationToken).ConfigureAwait(false);
+        await PublishAsync(account.TransferRules(rates), now, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Asks for every account's rules to be pushed with the changed rate book; returns once the request is with the broker.</summary>
     public async Task RatesChangedAsync(CancellationToken cancellationToken)
     {
-        var batch = session.CreateBatchQuery();
-        var accounts = batch.Query<Account>().ToList();
-        var rates = batch.Query<Rate>().ToList();
-        await batch.Execute(cancellationToken).ConfigureAwait(false);
-        var book = await rates.ConfigureAwait(false);
-        foreach (var account in await accounts.ConfigureAwait(false))
-        {
-            await PublishAsync(account.TransferRules(book), cancellationToken).ConfigureAwait(false);
-        }
+        // The exchange of the consumer's queue, declared as the queue's endpoint declares it (auto-deleted with the
+        // tests' prefixed queues): a send to the queue itself would declare it without the endpoint's settings.
+        var prefix = settings.Value.QueuePrefix ?? "";
+        var address = $"exchange:{prefix}{RateBookPushConsumer.Queue}{(prefix.Length > 0 ? "?autodelete=true" : "")}";
+        var endpoint = await send.GetSendEndpoint(new Uri(address)).ConfigureAwait(false);
+        await endpoint.Send(new PushRateBook(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PublishAsync(AccountTransferRules rules, CancellationToken cancellationToken)
+    /// <summary>Publishes <paramref name="rules"/> as of <paramref name="asOf"/>, the time they were read.</summary>
+    public async Task PublishAsync(AccountTransferRules rules, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         LogChanged(rules.AccountId, rules.AllowedCountries.Count, rules.PremiumAllowed, rules.Rates.Count);
-        await publish.Publish(new TransferRulesChanged(Guid.Empty, time.GetUtcNow(), rules), cancellationToken).ConfigureAwait(false);
+        await publish.Publish(new TransferRulesChanged(Guid.Empty, asOf, rules), cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -57,17 +57,46 @@ public sealed class TransferRulesPushTests(PolicyHost host) : IClassFixture<Poli
     public async Task When_a_rate_changes_Should_push_every_accounts_rules_with_the_new_rate_and_nothing_when_it_is_set_unchanged()
     {
         var account = await host.CreateAccountAsync("DE");
-        var prefix = "8869" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var prefix = NewPrefix();
 
         await host.SetRateAsync(prefix, 0.5m);
+        await _pushes.WaitForAsync(c => c.Rules.AccountId == account.Id && c.Rules.Rates.Contains(new RatedPrefix(prefix, 0.5m)), 1);
+        var before = PushesOf(account.Id).Count;
         await host.SetRateAsync(prefix, 0.5m);
+        await Task.Delay(500);
+        var afterUnchanged = PushesOf(account.Id).Count;
         using var deleted = await host.Http.DeleteAsync(new Uri($"/rates/{prefix}", UriKind.Relative));
+        await _pushes.WaitForAsync(c => c.Rules.AccountId == account.Id && c.Rules.Rates.All(r => r.Prefix != prefix), 1);
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        var pushed = (await _pushes.WaitForAsync(c => c.Rules.AccountId == account.Id, 2)).Select(c => c.Rules).ToList();
-        Assert.Contains(new RatedPrefix(prefix, 0.5m), pushed[0].Rates);
-        Assert.DoesNotContain(pushed[1].Rates, r => r.Prefix == prefix);
-        await Task.Delay(500);
-        Assert.Equal(2, _pushes.Received.Count(c => c.Rules.AccountId == account.Id));
+        Assert.Equal(before, afterUnchanged);
     }
+
+    /// <summary>
+    /// A burst of rate edits is pushed in the background, in as few pushes as it takes: the last push each account gets
+    /// carries the last rate, never an older book after a newer one.
+    /// </summary>
+    [Fact]
+    public async Task When_rates_change_in_a_burst_Should_leave_every_account_with_the_last_rate()
+    {
+        var accounts = new[] { await host.CreateAccountAsync("DE"), await host.CreateAccountAsync("FR") };
+        var prefix = NewPrefix();
+
+        foreach (var price in new[] { 0.1m, 0.2m, 0.3m, 0.4m, 0.5m })
+        {
+            await host.SetRateAsync(prefix, price);
+        }
+
+        foreach (var account in accounts)
+        {
+            await _pushes.WaitForAsync(c => c.Rules.AccountId == account.Id && c.Rules.Rates.Contains(new RatedPrefix(prefix, 0.5m)), 1);
+        }
+
+        await Task.Delay(500);
+        Assert.All(accounts, account => Assert.Contains(new RatedPrefix(prefix, 0.5m), PushesOf(account.Id).MaxBy(c => c.At)!.Rules.Rates));
+    }
+
+    private static string NewPrefix() => "8869" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private List<TransferRulesChanged> PushesOf(Guid accountId) => [.. _pushes.Received.Where(c => c.Rules.AccountId == accountId)];
 }
