@@ -262,13 +262,17 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         transfer.ReferredAt = refer.At;
     }
 
-    /// <summary>The REFER was answered 202: the transfer is accepted, the endpoint hears 100 Trying, the funds are asked for.</summary>
+    /// <summary>
+    /// The REFER was answered 202: the funds are asked for, the endpoint hears 100 Trying, the transfer is accepted. The
+    /// request goes first: the outbox sends a call's messages one after another, each after the broker's confirm, and
+    /// the target is dialled only once Policy answers it (the NOTIFY still leaves before any command that answer brings).
+    /// </summary>
     private static void Allowed(TransferActions actions, TransferState transfer, TimeSpan ringTimeout)
     {
         transfer.RingTimeout = ringTimeout;
-        actions.Accepted(transfer);
-        actions.Notify(transfer, 100, "Trying", final: false);
         actions.ReserveFunds(transfer);
+        actions.Notify(transfer, 100, "Trying", final: false);
+        actions.Accepted(transfer);
     }
 
     private static void Denied(TransferActions actions, ILogger logger, TransferState transfer, int sipCode, string reason)
