@@ -53,11 +53,21 @@ internal sealed class SipTraceBuffer
         for (var i = 0; i < messages.Length; i++)
         {
             var m = drained[i];
-            messages[i] = new TracedSipMessage(m.At, m.Leg, m.Direction, m.Transport, m.Local.ToString(), m.Remote.ToString(),
-                Encoding.UTF8.GetString(m.Wire));
+            messages[i] = new TracedSipMessage(m.At, m.Leg, m.Direction, m.Transport, m.Local.ToString(), m.Remote.ToString(), Text(m.Wire));
         }
 
         return messages;
+    }
+
+    /// <summary>
+    /// The message as text. A NUL byte (a binary body such as ISUP in SIP-I, or a malformed message) becomes U+2400 (␀):
+    /// JSON can carry U+0000, but PostgreSQL's jsonb, where CallHistory and many subscribers keep events, refuses it, and
+    /// the whole batch would be lost with it.
+    /// </summary>
+    private static string Text(byte[] wire)
+    {
+        var text = Encoding.UTF8.GetString(wire);
+        return text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\u2400') : text;
     }
 
     private readonly record struct Captured(DateTimeOffset At, LegSide Leg, SipDirection Direction, string Transport, IPEndPoint Local,

@@ -37,6 +37,18 @@ public sealed class SipTraceBufferTests
     }
 
     [Fact]
+    public void When_a_message_carries_NUL_bytes_Should_hand_it_over_with_each_shown_as_the_NUL_symbol()
+    {
+        var buffer = new SipTraceBuffer();
+        Add(buffer, Start, "INVITE sip:a@b SIP/2.0\r\nContent-Type: application/isup\r\n\r\n\u0001\u0000\u0002\u0000");
+
+        var raw = Assert.Single(buffer.Drain()).Raw;
+
+        Assert.DoesNotContain('\0', raw);
+        Assert.EndsWith("\u0001\u2400\u0002\u2400", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void When_drained_Should_measure_the_wait_from_the_next_message_captured()
     {
         var buffer = new SipTraceBuffer();
