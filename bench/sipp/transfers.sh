@@ -209,6 +209,7 @@ run() {
   wait "$endpoint" 2>/dev/null || true; [ -z "$target" ] || wait "$target" 2>/dev/null || true
   scrape_lag "$work/$name-after.prom"
   python3 "$here/transfers_latency.py" --lag "$work/$name-before.prom" "$work/$name-after.prom" >"$work/$name-lag.txt" || true
+  python3 "$here/transfers_latency.py" --handling "$work/$name-before.prom" "$work/$name-after.prom" >"$work/$name-handling.txt" || true
   sleep 1; pkill -INT -P "$dumper" 2>/dev/null || true; kill -INT "$dumper" 2>/dev/null || true; wait "$dumper" 2>/dev/null || true
   local ok bad bad_endpoint bad_target wall tps cpu
   ok=$(grep -E 'Successful call' "$work/$name-caller.out" | tail -1 | awk -F'|' '{print $3}' | tr -d ' ')
@@ -242,6 +243,7 @@ for variant in $variants; do
     echo "$variant $rate/s: $ok ok, $bad failed, $tps transfers/s, CPU $cpu, REFER->202 p50 $ra_50 p99 $ra_99 max $ra_max ($ra_n)," \
       "REFER->INVITE p50 $ri_50 p99 $ri_99 max $ri_max ($ri_n), 200->NOTIFY 200 p50 $an_50 p99 $an_99 max $an_max ($an_n), load $load"
     echo "  bus consumer lag (ms, count) per message type:" $(tr '\n' ';' <"$work/$variant-$rate-lag.txt")
+    echo "  handling time (ms, count) per service:message type:" $(tr '\n' ';' <"$work/$variant-$rate-handling.txt")
     echo "  CPU ms per completed transfer: $(cat "$work/$variant-$rate-cpu.txt")"
     cpu_rows+="| $variant | $rate | $(sed -E 's/[A-Za-z-]+ //g; s/ +$//; s/ / | /g' "$work/$variant-$rate-cpu.txt") |"$'\n'
     rows+="| $variant | $rate | $ok | $bad | $tps | $ra_50 | $ra_99 | $ri_50 | $ri_99 | $an_50 | $an_99 | $cpu | $load |"$'\n'

@@ -4,6 +4,7 @@ as Linux writes lo).
 
 Usage: transfers_latency.py CAPTURE.pcap TRUNK_PORT ENDPOINT_PORT TARGET_PORT
        transfers_latency.py --lag BEFORE.prom AFTER.prom   (mean bus consumer lag per message type between two scrapes)
+       transfers_latency.py --handling BEFORE.prom AFTER.prom   (mean handling time per service and message type)
 
 The endpoint leg and the target leg of a call are paired by the caller number (the From user, one per call: the trunk
 puts the caller's number in From on both legs). For each call, first copies only (retransmissions ignored):
@@ -46,9 +47,36 @@ def lag(before_path, after_path):
             print(f"{message_type} {(total - total0) / (count - count0) * 1000:.1f} {int(count - count0)}")
 
 
+HANDLING = re.compile(
+    r'^messaging_masstransit_(?:consume|saga)_duration_milliseconds_(sum|count)\{([^}]*)\} ([0-9.eE+-]+)', re.M)
+LABEL = re.compile(r'(messaging_masstransit_(?:service|message_type))="([^"]*)"')
+
+
+def handling_totals(path):
+    totals = {}
+    with open(path) as f:
+        for kind, labels, value in HANDLING.findall(f.read()):
+            named = dict(LABEL.findall(labels))
+            key = f'{named.get("messaging_masstransit_service", "?").removeprefix("Trunk.")}:{named.get("messaging_masstransit_message_type", "?")}'
+            totals.setdefault(key, [0.0, 0.0])[0 if kind == "sum" else 1] += float(value)
+    return totals
+
+
+def handling(before_path, after_path):
+    """Mean time a consumer or the saga spent on each message type between two scrapes (MassTransit's own metrics)."""
+    before, after = handling_totals(before_path), handling_totals(after_path)
+    for key, (total, count) in sorted(after.items()):
+        total0, count0 = before.get(key, [0.0, 0.0])
+        if count - count0 > 0:
+            print(f"{key} {(total - total0) / (count - count0):.1f} {int(count - count0)}")
+
+
 def main():
     if sys.argv[1] == "--lag":
         lag(sys.argv[2], sys.argv[3])
+        return
+    if sys.argv[1] == "--handling":
+        handling(sys.argv[2], sys.argv[3])
         return
     path = sys.argv[1]
     trunk, endpoint, target = (int(p) for p in sys.argv[2:5])

@@ -100,10 +100,16 @@ public sealed partial class BalanceLedger(IDocumentStore store, TimeProvider tim
         {
             await using var session = store.LightweightSession();
             var transfers = batch.Select(d => d.TransferId).OfType<Guid>().Distinct().ToArray();
-            var settled = transfers.Length == 0
+
+            // The settlements and the balance in one round trip: the account's other decisions wait for this turn.
+            var reads = session.CreateBatchQuery();
+            var settlements = transfers.Length == 0 ? null : reads.LoadMany<Settlement>().ById(transfers);
+            var fetched = reads.Events.FetchForWriting<Balance>(accountId);
+            await reads.Execute(cancellationToken).ConfigureAwait(false);
+            var settled = settlements is null
                 ? new Dictionary<Guid, decimal>()
-                : (await session.LoadManyAsync<Settlement>(cancellationToken, transfers).ConfigureAwait(false)).ToDictionary(s => s.Id, s => s.Charged);
-            var stream = await session.Events.FetchForWriting<Balance>(accountId, cancellationToken).ConfigureAwait(false);
+                : (await settlements.ConfigureAwait(false)).ToDictionary(s => s.Id, s => s.Charged);
+            var stream = await fetched.ConfigureAwait(false);
             var balance = stream.Aggregate ?? Balance.Empty(accountId);
             var now = time.GetUtcNow();
             var results = new List<(Decision Decision, object? Result, Exception? Error)>(batch.Count);
