@@ -28,14 +28,17 @@ def field(pattern, payload):
     return match.group(1).strip() if match else None
 
 
-LAG = re.compile(r'^trunk_bus_consumer_lag_seconds_(sum|count)\{[^}]*messaging_message_type="([^"]+)"[^}]*\} ([0-9.eE+-]+)', re.M)
+LAG = re.compile(
+    r'^trunk_(bus_consumer_lag|transfer_outbox_wait)_seconds_(sum|count)\{[^}]*messaging_message_type="([^"]+)"[^}]*\} ([0-9.eE+-]+)', re.M)
 
 
 def lag_totals(path):
+    """Per message type: the bus lag, and the saga outbox's wait as "outbox:<type>"."""
     totals = {}
     with open(path) as f:
-        for kind, message_type, value in LAG.findall(f.read()):
-            totals.setdefault(message_type, [0.0, 0.0])[0 if kind == "sum" else 1] += float(value)
+        for metric, kind, message_type, value in LAG.findall(f.read()):
+            key = message_type if metric == "bus_consumer_lag" else "outbox:" + message_type
+            totals.setdefault(key, [0.0, 0.0])[0 if kind == "sum" else 1] += float(value)
     return totals
 
 

@@ -117,7 +117,7 @@ public sealed partial class OutboxDispatcher(
     {
         var type = Type.GetType(message.MessageType, throwOnError: true)!;
         var body = JsonSerializer.Deserialize(message.Body, type, JsonSerializerOptions.Web)!;
-        using var activity = telemetry.StartDispatch(message, type.Name);
+        using var activity = telemetry.StartDispatch(message, type.Name, time.GetUtcNow());
         if (message.Destination is { } destination)
         {
             var endpoint = await bus.GetSendEndpoint(new Uri(destination)).ConfigureAwait(false);

@@ -11,18 +11,21 @@ namespace Trunk.Transfer.Telemetry;
 /// <summary>
 /// Every state change of a transfer saga, as a span <c>saga {from} → {to}</c> under the consume span of the message
 /// that caused it (so in the call's trace) and as a count by from and to; and each outbox message sent, as a span
-/// <c>outbox {type}</c> under the trace context stored with it, so what the saga sends stays in the call's trace.
+/// <c>outbox {type}</c> under the trace context stored with it, so what the saga sends stays in the call's trace, and how
+/// long it waited in the outbox.
 /// </summary>
 public sealed class TransferTelemetry : IStateObserver<TransferState>
 {
     private readonly ActivitySource _source;
     private readonly Counter<long> _transitions;
+    private readonly Histogram<double> _outboxWait;
 
     public TransferTelemetry(ServiceIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
         _source = identity.ActivitySource;
         _transitions = identity.Meter.CreateCounter(TrunkMetrics.SagaTransitions);
+        _outboxWait = identity.Meter.CreateHistogram(TrunkMetrics.OutboxWait);
     }
 
     public Task StateChanged(BehaviorContext<TransferState> context, State currentState, State previousState)
@@ -48,9 +51,11 @@ public sealed class TransferTelemetry : IStateObserver<TransferState>
         return Task.CompletedTask;
     }
 
-    public Activity? StartDispatch(OutboxMessage message, string messageType)
+    /// <summary>A span for sending <paramref name="message"/>, and how long it waited in the outbox until <paramref name="now"/>.</summary>
+    public Activity? StartDispatch(OutboxMessage message, string messageType, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(message);
+        _outboxWait.Record(Math.Max(0, (now - message.CreatedAt).TotalSeconds), new KeyValuePair<string, object?>("messaging.message_type", messageType));
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
         // The dispatcher's loop carries no trace of its own: the message's stored context is the parent.
         Activity.Current = null;

@@ -85,10 +85,14 @@ public static class TrunkMetrics
         "trunk.bus.consumer_lag", "s", TrunkMetricKind.Histogram,
         "From a bus message's SentTime to the start of its consumption (tag: messaging.message_type).");
 
+    public static readonly TrunkMetric OutboxWait = new(
+        "trunk.transfer.outbox_wait", "s", TrunkMetricKind.Histogram,
+        "From the saga's decision to its outbox sending the message (tag: messaging.message_type).");
+
     public static IReadOnlyList<TrunkMetric> All { get; } =
     [
         Calls, ActiveCalls, ActiveLegs, SipResponses, ReferOutcomes, ReferAnswerTime, PostDialDelay,
-        SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag,
+        SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag, OutboxWait,
     ];
 
     /// <summary>Seconds, from 1 ms to 30 s: the span of a bus hop, a REFER decision and a post-dial delay.</summary>
