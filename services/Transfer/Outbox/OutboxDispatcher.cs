@@ -11,10 +11,13 @@ namespace Trunk.Transfer.Outbox;
 /// <summary>
 /// Sends (commands, to the owning Signaling instance's queue) or publishes (events and requests) every stored
 /// <see cref="OutboxMessage"/>, each call's in creation order and calls side by side, with the stored id as the bus
-/// message id, and deletes it. It
-/// runs on a signal after each commit and on a poll, so messages left by a stopped instance go out when it
-/// restarts. A crash between the send and the delete sends the message again with the same id: at-least-once, and
-/// consumers deduplicate by message id.
+/// message id, and deletes it. It reads the outbox on a signal after each commit and on a poll, so messages left by a
+/// stopped instance go out when it restarts. A call's messages go out on a lane of their own as soon as they are read:
+/// one slow call (each send waits for the broker's confirm) no longer holds back the next read, and the sent rows are
+/// deleted in batches beside the sending. Rows being sent or waiting for their delete are held in memory and left out
+/// of the next read; a call whose lane is still running is read again when the lane ends, so its order holds. A crash
+/// between the send and the delete sends the message again with the same id: at-least-once, and consumers deduplicate
+/// by message id.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IDocumentStore store,
@@ -30,6 +33,20 @@ public sealed partial class OutboxDispatcher(
     /// <summary>How many calls' messages are sent at once.</summary>
     private const int Lanes = 16;
 
+    /// <summary>How often sent rows are deleted while messages flow.</summary>
+    private static readonly TimeSpan DeleteInterval = TimeSpan.FromMilliseconds(20);
+
+    private readonly ConcurrentDictionary<Guid, byte> _held = new();
+    private readonly ConcurrentDictionary<Guid, byte> _busyCalls = new();
+    private readonly ConcurrentQueue<OutboxMessage> _sent = new();
+    private readonly SemaphoreSlim _lanes = new(Lanes, Lanes);
+
+    public override void Dispose()
+    {
+        _lanes.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -41,13 +58,12 @@ public sealed partial class OutboxDispatcher(
             LogDispatchFailed(e);
         }
 
+        var deleting = DeleteSentAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await DispatchBatchAsync(stoppingToken).ConfigureAwait(false) == BatchSize)
-                {
-                }
+                await ReadAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -56,53 +72,138 @@ public sealed partial class OutboxDispatcher(
 
             await signal.WaitAsync(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(false);
         }
+
+        await deleting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>
-    /// Dispatches up to one batch of pending messages in creation order and deletes the sent ones in one commit (the
-    /// outbox holds only what is still to send, so finding it stays cheap however many messages went before); returns
-    /// how many were sent.
-    /// </summary>
-    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the oldest pending messages not already held and starts a lane for each call that has none running.</summary>
+    private async Task ReadAsync(CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
-        var pending = await session.Query<OutboxMessage>()
-            .Where(message => message.SentAt == null)
-            .OrderBy(message => message.CreatedAt)
-            .Take(BatchSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var sent = new ConcurrentQueue<OutboxMessage>();
+        var held = _held.Keys.ToArray();
+        IReadOnlyList<OutboxMessage> pending;
+        await using (var session = store.QuerySession())
+        {
+            pending = await session.Query<OutboxMessage>()
+                .Where(message => message.SentAt == null && !held.Contains(message.Id))
+                .OrderBy(message => message.CreatedAt)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var call in pending.GroupBy(message => message.CallId))
+        {
+            if (!_busyCalls.TryAdd(call.Key, 0))
+            {
+                // Its lane is still sending earlier messages: these follow once it ends (it signals).
+                continue;
+            }
+
+            var messages = call.ToList();
+            foreach (var message in messages)
+            {
+                _held[message.Id] = 0;
+            }
+
+            // The call is marked busy before its lane starts, and the lane unmarks it last: a fast lane cannot end
+            // before the mark and leave the call busy for ever.
+            _ = SendCallAsync(call.Key, messages, cancellationToken);
+        }
+    }
+
+    /// <summary>One call's messages, in order; a failure stops the call there and lets the rest be read again.</summary>
+    private async Task SendCallAsync(Guid callId, List<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var sent = 0;
         try
         {
-            // Calls side by side (each send waits for the broker's confirm), each call's messages in their order; a
-            // call whose send fails stops there and the rest of it waits for the next round.
-            await Parallel.ForEachAsync(
-                pending.GroupBy(message => message.CallId),
-                new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken },
-                async (call, token) =>
+            await _lanes.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                foreach (var message in messages)
                 {
-                    foreach (var message in call)
-                    {
-                        await DispatchAsync(message, token).ConfigureAwait(false);
-                        sent.Enqueue(message);
-                    }
-                }).ConfigureAwait(false);
+                    await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
+                    _sent.Enqueue(message);
+                    sent++;
+                }
+            }
+            finally
+            {
+                _lanes.Release();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                LogDispatchFailed(e);
+            }
         }
         finally
         {
-            if (!sent.IsEmpty)
+            // What was not sent is read again, after what went before it.
+            foreach (var message in messages.Skip(sent))
             {
-                // What went out before a failure is not sent again.
-                foreach (var message in sent)
-                {
-                    session.Delete(message);
-                }
+                _held.TryRemove(message.Id, out _);
+            }
 
-                await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            _busyCalls.TryRemove(callId, out _);
+            signal.Notify();
+        }
+    }
+
+    /// <summary>Deletes the sent rows in batches; a row stays held until its delete commits, so it is never sent twice by this instance.</summary>
+    private async Task DeleteSentAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            var stopping = stoppingToken.IsCancellationRequested;
+            if (!stopping)
+            {
+                await Task.Delay(DeleteInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            var batch = new List<OutboxMessage>();
+            while (batch.Count < 500 && _sent.TryDequeue(out var message))
+            {
+                batch.Add(message);
+            }
+
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    await using var session = store.LightweightSession();
+                    foreach (var message in batch)
+                    {
+                        session.Delete(message);
+                    }
+
+                    await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+                    foreach (var message in batch)
+                    {
+                        _held.TryRemove(message.Id, out _);
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    LogDispatchFailed(e);
+                    foreach (var message in batch)
+                    {
+                        _sent.Enqueue(message);
+                    }
+
+                    if (stopping)
+                    {
+                        return;
+                    }
+                }
+            }
+            else if (stopping)
+            {
+                return;
             }
         }
-
-        return sent.Count;
     }
 
     /// <summary>Rows an earlier version kept after sending (marked <see cref="OutboxMessage.SentAt"/>): removed at start.</summary>
@@ -145,6 +246,6 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId} transfer {TransferId}: {MessageType} dispatched to {Destination}")]
     private partial void LogDispatched(Guid callId, Guid transferId, string messageType, string destination);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; retrying at the next poll")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; what was not sent is read again at the next signal or poll")]
     private partial void LogDispatchFailed(Exception exception);
 }
