@@ -42,12 +42,16 @@ def lag_totals(path):
     return totals
 
 
-def lag(before_path, after_path):
-    before, after = lag_totals(before_path), lag_totals(after_path)
-    for message_type, (total, count) in sorted(after.items()):
-        total0, count0 = before.get(message_type, [0.0, 0.0])
+def print_means(before, after, scale):
+    """Per key: the mean of what was recorded between two scrapes (times scale), and how many."""
+    for key, (total, count) in sorted(after.items()):
+        total0, count0 = before.get(key, [0.0, 0.0])
         if count - count0 > 0:
-            print(f"{message_type} {(total - total0) / (count - count0) * 1000:.1f} {int(count - count0)}")
+            print(f"{key} {(total - total0) / (count - count0) * scale:.1f} {int(count - count0)}")
+
+
+def lag(before_path, after_path):
+    print_means(lag_totals(before_path), lag_totals(after_path), 1000)
 
 
 HANDLING = re.compile(
@@ -67,11 +71,7 @@ def handling_totals(path):
 
 def handling(before_path, after_path):
     """Mean time a consumer or the saga spent on each message type between two scrapes (MassTransit's own metrics)."""
-    before, after = handling_totals(before_path), handling_totals(after_path)
-    for key, (total, count) in sorted(after.items()):
-        total0, count0 = before.get(key, [0.0, 0.0])
-        if count - count0 > 0:
-            print(f"{key} {(total - total0) / (count - count0):.1f} {int(count - count0)}")
+    print_means(handling_totals(before_path), handling_totals(after_path), 1)
 
 
 def main():
