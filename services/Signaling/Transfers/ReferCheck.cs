@@ -1,4 +1,3 @@
-using System.Net;
 using PhoneNumbers;
 using Trunk.ServiceDefaults.Networking;
 using Trunk.Sip.Messages;
@@ -75,6 +74,5 @@ internal static class ReferCheck
     }
 
     /// <summary>An address literal that <see cref="InternalAddresses"/> contains; names are <see cref="TargetHostResolver"/>'s.</summary>
-    public static bool IsInternal(string? host) =>
-        host is not null && IPAddress.TryParse(host, out var address) && InternalAddresses.Contains(address);
+    public static bool IsInternal(string? host) => InternalAddresses.ContainsLiteral(host);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Networking;
 using Trunk.Signaling.Settings;
 
 namespace Trunk.Signaling.Transfers;
@@ -22,9 +23,9 @@ internal sealed partial class TargetHostResolver(IOptions<TransferSettings> sett
     /// <summary>True when <paramref name="host"/> is a name with at least one private, loopback or link-local address.</summary>
     public async Task<bool> ResolvesInsideAsync(string host)
     {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out _))
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
         {
-            return ReferCheck.IsInternal(host.Trim('[', ']'));
+            return InternalAddresses.Contains(literal);
         }
 
         if (SpecialUse(host) is { } special)
@@ -42,7 +43,7 @@ internal sealed partial class TargetHostResolver(IOptions<TransferSettings> sett
         try
         {
             var addresses = await Dns.GetHostAddressesAsync(host).WaitAsync(settings.Value.TargetResolveTimeout, time).ConfigureAwait(false);
-            inside = addresses.Any(a => ReferCheck.IsInternal(a.ToString()));
+            inside = addresses.Any(InternalAddresses.Contains);
         }
         catch (SocketException)
         {

@@ -18,13 +18,6 @@ public static class WebhookConnections
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
 
-    /// <summary>A URL whose host is an internal address literal; names are checked when they are called.</summary>
-    public static bool IsInternalLiteral(Uri url)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        return IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && InternalAddresses.Contains(address);
-    }
-
     private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivateNetworks, CancellationToken cancellationToken)
     {
         var host = endpoint.Host.Trim('[', ']');

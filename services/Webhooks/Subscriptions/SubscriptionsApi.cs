@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Networking;
 using Trunk.Webhooks.Delivery;
 
 namespace Trunk.Webhooks.Subscriptions;
@@ -38,7 +39,7 @@ public static partial class SubscriptionsApi
         {
             errors["url"] = ["'url' must be an absolute http or https URL."];
         }
-        else if (!settings.Value.AllowPrivateNetworks && WebhookConnections.IsInternalLiteral(url))
+        else if (!settings.Value.AllowPrivateNetworks && InternalAddresses.ContainsLiteral(url.Host))
         {
             errors["url"] = ["'url' must not be a private, loopback or link-local address (Webhooks:AllowPrivateNetworks is off)."];
         }

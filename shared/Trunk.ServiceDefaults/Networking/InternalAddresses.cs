@@ -13,6 +13,10 @@ public static class InternalAddresses
     /// 10/8, 172.16/12, 192.168/16, 100.64/10 (shared address space), 169.254/16 and fe80::/10 (link-local), loopback,
     /// fc00::/7 (unique local), fec0::/10 (site-local) and the unspecified addresses; IPv4 mapped into IPv6 counts as IPv4.
     /// </summary>
+    /// <summary>Whether <paramref name="host"/> is an address literal (IPv6 with or without brackets) that <see cref="Contains(IPAddress)"/> holds; a name is not.</summary>
+    public static bool ContainsLiteral(string? host) =>
+        host is not null && IPAddress.TryParse(host.Trim('[', ']'), out var address) && Contains(address);
+
     public static bool Contains(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
