@@ -33,12 +33,15 @@ public sealed partial class OutboxDispatcher(
     /// <summary>How many calls' messages are sent at once.</summary>
     private const int Lanes = 16;
 
-    /// <summary>How often sent rows are deleted while messages flow.</summary>
+    /// <summary>How long the deleter gathers sent rows after the first, so that a delete commits many.</summary>
     private static readonly TimeSpan DeleteInterval = TimeSpan.FromMilliseconds(20);
+
+    private const int MaxDeleteBatch = 500;
 
     private readonly ConcurrentDictionary<Guid, byte> _held = new();
     private readonly ConcurrentDictionary<Guid, byte> _busyCalls = new();
     private readonly ConcurrentQueue<OutboxMessage> _sent = new();
+    private readonly OutboxSignal _sentSignal = new();
     private readonly SemaphoreSlim _lanes = new(Lanes, Lanes);
 
     public override void Dispose()
@@ -124,6 +127,7 @@ public sealed partial class OutboxDispatcher(
                 {
                     await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
                     _sent.Enqueue(message);
+                    _sentSignal.Notify();
                     sent++;
                 }
             }
@@ -160,11 +164,17 @@ public sealed partial class OutboxDispatcher(
             var stopping = stoppingToken.IsCancellationRequested;
             if (!stopping)
             {
+                if (_sent.IsEmpty)
+                {
+                    // Asleep while nothing is sent.
+                    await _sentSignal.WaitAsync(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 await Task.Delay(DeleteInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             var batch = new List<OutboxMessage>();
-            while (batch.Count < 500 && _sent.TryDequeue(out var message))
+            while (batch.Count < MaxDeleteBatch && _sent.TryDequeue(out var message))
             {
                 batch.Add(message);
             }
@@ -197,6 +207,9 @@ public sealed partial class OutboxDispatcher(
                     {
                         return;
                     }
+
+                    // The rows stay held (not sent again); their delete is tried again after the poll interval.
+                    await Task.Delay(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
             else if (stopping)
