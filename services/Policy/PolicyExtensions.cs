@@ -64,6 +64,14 @@ public static class PolicyExtensions
         return app;
     }
 
+    /// <summary>
+    /// Where Policy sends to one of its own queues: the queue's exchange, declared as <see cref="ConfigureBus"/> declares
+    /// the queue's endpoint (auto-deleted when the queues are prefixed for tests). A send to the queue itself would
+    /// declare it without the endpoint's settings.
+    /// </summary>
+    internal static Uri OwnQueueAddress(string? queuePrefix, string queue) =>
+        new(string.IsNullOrEmpty(queuePrefix) ? $"exchange:{queue}" : $"exchange:{queuePrefix}{queue}?autodelete=true");
+
     private static void ConfigureBus(IBusRegistrationConfigurator bus, string? queuePrefix)
     {
         var prefix = queuePrefix ?? "";

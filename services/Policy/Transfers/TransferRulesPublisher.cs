@@ -32,11 +32,8 @@ public sealed partial class TransferRulesPublisher(
     /// <summary>Asks for every account's rules to be pushed with the changed rate book; returns once the request is with the broker.</summary>
     public async Task RatesChangedAsync(CancellationToken cancellationToken)
     {
-        // The exchange of the consumer's queue, declared as the queue's endpoint declares it (auto-deleted with the
-        // tests' prefixed queues): a send to the queue itself would declare it without the endpoint's settings.
-        var prefix = settings.Value.QueuePrefix ?? "";
-        var address = $"exchange:{prefix}{RateBookPushConsumer.Queue}{(prefix.Length > 0 ? "?autodelete=true" : "")}";
-        var endpoint = await send.GetSendEndpoint(new Uri(address)).ConfigureAwait(false);
+        var address = PolicyExtensions.OwnQueueAddress(settings.Value.QueuePrefix, RateBookPushConsumer.Queue);
+        var endpoint = await send.GetSendEndpoint(address).ConfigureAwait(false);
         await endpoint.Send(new PushRateBook(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
