@@ -13,7 +13,8 @@ namespace Trunk.Testing;
 /// <summary>
 /// A service host in the test's process on a free port, against the real PostgreSQL and RabbitMQ, built the way its
 /// Program.cs builds it (service defaults, the service's own registration and routes), with the service's schema
-/// created before it starts and the bus connected before it is returned. Each test project's fixture wraps one.
+/// created before it starts and every readiness check passing (the bus connected, the database reachable) before it
+/// is returned. Each test project's fixture wraps one.
 /// </summary>
 public sealed class InProcessHost : IAsyncDisposable
 {
