@@ -42,6 +42,7 @@ public static class SignalingExtensions
 
         services.AddSingleton<CommandQueue>();
         services.AddSingleton<SipTracer>();
+        services.AddSingleton(new TraceChunkPool(TraceChunkPool.DefaultChunkSize, TraceChunkPool.DefaultMaxKept));
         services.AddSingleton<SipEndpoint>();
         services.AddSingleton<TrunkDirectory>();
         services.AddSingleton<TransferRulesDirectory>();

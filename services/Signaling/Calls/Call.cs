@@ -12,7 +12,8 @@ namespace Trunk.Signaling.Calls;
 /// One inbound call (ARCHITECTURE.md, Words): the caller leg and the legs we created for it, the transfer in
 /// progress if any, and its SIP trace. State changes happen under <see cref="Gate"/>; I/O happens outside it.
 /// </summary>
-internal sealed class Call(Guid id, TrunkSettings trunk, IncomingRequest callerInvite, string callerNumber, string did, DateTimeOffset receivedAt)
+internal sealed class Call(
+    Guid id, TrunkSettings trunk, IncomingRequest callerInvite, string callerNumber, string did, DateTimeOffset receivedAt, TraceChunkPool traceChunks)
 {
     public object Gate { get; } = new();
 
@@ -43,7 +44,7 @@ internal sealed class Call(Guid id, TrunkSettings trunk, IncomingRequest callerI
 
     public bool Ended { get; set; }
 
-    public SipTraceBuffer Trace { get; } = new();
+    public SipTraceBuffer Trace { get; } = new(traceChunks);
 
     /// <summary>The saga's commands for this call, in order (<see cref="Commands.CallCommandConsumer"/>).</summary>
     public CommandLane Commands { get; } = new();

@@ -8,6 +8,7 @@ using Trunk.Signaling.Rules;
 using Trunk.Signaling.Settings;
 using Trunk.Signaling.Sip;
 using Trunk.Signaling.Telemetry;
+using Trunk.Signaling.Tracing;
 using Trunk.Signaling.Trunks;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transactions;
@@ -29,6 +30,7 @@ internal sealed partial class InboundCallHandler(
     CommandQueue queue,
     ServiceIdentity identity,
     SignalingTelemetry telemetry,
+    TraceChunkPool traceChunks,
     IOptions<SipSettings> settings,
     TimeProvider time,
     ILogger<InboundCallHandler> logger)
@@ -81,7 +83,7 @@ internal sealed partial class InboundCallHandler(
         }
 
         transferRules.Refresh(callId, trunk.AccountId);
-        var call = new Call(callId, trunk, request, PhoneNumbers.Caller(invite), did, time.GetUtcNow());
+        var call = new Call(callId, trunk, request, PhoneNumbers.Caller(invite), did, time.GetUtcNow(), traceChunks);
         calls.Add(call);
         telemetry.CallStarted(call);
         sip.Received(call, LegSide.Caller, invite, request.Peer);

@@ -1,24 +1,35 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Sip.Messages;
 
 namespace Trunk.Signaling.Tracing;
 
 /// <summary>
 /// The SIP messages of one call not yet published; drained once the oldest has waited <see cref="SipTraceFlusher.MaxWait"/>
-/// and at the end of the call. A message
-/// waits as its wire form in UTF-8 with the end points it went between, and becomes a <see cref="TracedSipMessage"/>
-/// (text, addresses as text) only when its batch is published: what a call keeps while it lasts is half the size, and
-/// everything the batch adds dies young with the publish.
+/// and at the end of the call. A message is written in its wire form (UTF-8) straight into chunks from the
+/// <see cref="TraceChunkPool"/>, next to the end points it went between, and becomes a <see cref="TracedSipMessage"/>
+/// (text, addresses as text) only when its batch is published: what a call keeps while it lasts is pooled bytes the GC
+/// neither copies nor scans, and everything the batch adds dies young with the publish. The buffer is the messages'
+/// <see cref="IBufferWriter{T}"/> (explicitly, for <see cref="SipMessage.WriteTo"/>): a message always lies in one chunk,
+/// and one larger than a chunk gets an array of its own.
 /// </summary>
-internal sealed class SipTraceBuffer
+internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
 {
-    private readonly object _gate = new();
-    private List<Captured> _pending = [];
-    private DateTimeOffset _oldest;
+    /// <summary>A one-second call traces about 14 messages (7 on each leg).</summary>
+    private const int TypicalMessagesPerCall = 16;
 
-    public void Add(DateTimeOffset at, LegSide leg, SipDirection direction, string transport, IPEndPoint local, IPEndPoint remote, byte[] wire)
+    private readonly object _gate = new();
+    private readonly List<Captured> _pending = new(TypicalMessagesPerCall);
+    private readonly List<byte[]> _chunks = new(2);
+    private DateTimeOffset _oldest;
+    private byte[]? _chunk;
+    private int _start;
+    private int _position;
+
+    public void Add(DateTimeOffset at, LegSide leg, SipDirection direction, string transport, IPEndPoint local, IPEndPoint remote, SipMessage message)
     {
         lock (_gate)
         {
@@ -27,17 +38,21 @@ internal sealed class SipTraceBuffer
                 _oldest = at;
             }
 
-            _pending.Add(new Captured(at, leg, direction, transport, local, remote, wire));
+            _start = _position;
+            message.WriteTo(this);
+            _pending.Add(new Captured(at, leg, direction, transport, local, remote, _chunk!, _start, _position - _start));
         }
     }
 
     /// <summary>Every message waiting.</summary>
     public IReadOnlyList<TracedSipMessage> Drain() => Drain(DateTimeOffset.MaxValue);
 
-    /// <summary>Every message waiting when the oldest was captured at or before <paramref name="cutoff"/>, else none.</summary>
+    /// <summary>
+    /// Every message waiting when the oldest was captured at or before <paramref name="cutoff"/>, else none. The chunks
+    /// go back to the pool.
+    /// </summary>
     public IReadOnlyList<TracedSipMessage> Drain(DateTimeOffset cutoff)
     {
-        List<Captured> drained;
         lock (_gate)
         {
             if (_pending.Count == 0 || _oldest > cutoff)
@@ -45,18 +60,50 @@ internal sealed class SipTraceBuffer
                 return [];
             }
 
-            drained = _pending;
-            _pending = [];
-        }
+            var messages = new TracedSipMessage[_pending.Count];
+            for (var i = 0; i < messages.Length; i++)
+            {
+                var m = _pending[i];
+                messages[i] = new TracedSipMessage(m.At, m.Leg, m.Direction, m.Transport, m.Local.ToString(), m.Remote.ToString(),
+                    Text(m.Chunk.AsSpan(m.Offset, m.Length)));
+            }
 
-        var messages = new TracedSipMessage[drained.Count];
-        for (var i = 0; i < messages.Length; i++)
+            foreach (var chunk in _chunks)
+            {
+                pool.Return(chunk);
+            }
+
+            _pending.Clear();
+            _chunks.Clear();
+            _chunk = null;
+            _start = _position = 0;
+            return messages;
+        }
+    }
+
+    void IBufferWriter<byte>.Advance(int count) => _position += count;
+
+    Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint) => Room(sizeHint).AsMemory(_position);
+
+    Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint) => Room(sizeHint).AsSpan(_position);
+
+    /// <summary>The chunk with at least <paramref name="sizeHint"/> bytes free after the message being written.</summary>
+    private byte[] Room(int sizeHint)
+    {
+        sizeHint = Math.Max(sizeHint, 1);
+        if (_chunk is not null && _chunk.Length - _position >= sizeHint)
         {
-            var m = drained[i];
-            messages[i] = new TracedSipMessage(m.At, m.Leg, m.Direction, m.Transport, m.Local.ToString(), m.Remote.ToString(), Text(m.Wire));
+            return _chunk;
         }
 
-        return messages;
+        var written = _position - _start;
+        var next = written + sizeHint <= pool.ChunkSize ? pool.Rent() : new byte[written + sizeHint];
+        _chunk?.AsSpan(_start, written).CopyTo(next);
+        _chunks.Add(next);
+        _chunk = next;
+        _start = 0;
+        _position = written;
+        return next;
     }
 
     /// <summary>
@@ -64,12 +111,12 @@ internal sealed class SipTraceBuffer
     /// JSON can carry U+0000, but PostgreSQL's jsonb, where CallHistory and many subscribers keep events, refuses it, and
     /// the whole batch would be lost with it.
     /// </summary>
-    private static string Text(byte[] wire)
+    private static string Text(ReadOnlySpan<byte> wire)
     {
         var text = Encoding.UTF8.GetString(wire);
         return text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\u2400') : text;
     }
 
     private readonly record struct Captured(DateTimeOffset At, LegSide Leg, SipDirection Direction, string Transport, IPEndPoint Local,
-        IPEndPoint Remote, byte[] Wire);
+        IPEndPoint Remote, byte[] Chunk, int Offset, int Length);
 }

@@ -3,10 +3,14 @@ using System.Text;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Tracing;
+using Trunk.Sip.Messages;
 
 namespace Trunk.Signaling.Tests.Tracing;
 
-/// <summary>When a live call's traced messages are handed over for publishing: as one batch once the oldest has waited long enough.</summary>
+/// <summary>
+/// When a live call's traced messages are handed over for publishing (as one batch once the oldest has waited long
+/// enough), and that each comes out as its wire form whatever the chunks it was kept in.
+/// </summary>
 public sealed class SipTraceBufferTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
@@ -16,8 +20,8 @@ public sealed class SipTraceBufferTests
     [Fact]
     public void When_the_oldest_message_has_not_waited_until_the_cutoff_Should_keep_every_message()
     {
-        var buffer = new SipTraceBuffer();
-        Add(buffer, Start, "INVITE sip:a@b SIP/2.0");
+        var buffer = NewBuffer();
+        Add(buffer, Start, Invite());
 
         Assert.Empty(buffer.Drain(Start - TimeSpan.FromMilliseconds(1)));
         Assert.Single(buffer.Drain());
@@ -26,21 +30,26 @@ public sealed class SipTraceBufferTests
     [Fact]
     public void When_the_oldest_message_has_waited_until_the_cutoff_Should_hand_over_all_of_them_in_order()
     {
-        var buffer = new SipTraceBuffer();
-        Add(buffer, Start, "INVITE sip:a@b SIP/2.0");
-        Add(buffer, Start + TimeSpan.FromSeconds(1), "SIP/2.0 200 OK");
+        var buffer = NewBuffer();
+        var invite = Invite();
+        var ok = Message("SIP/2.0 200 OK\r\nCall-ID: a\r\n\r\n");
+        Add(buffer, Start, invite);
+        Add(buffer, Start + TimeSpan.FromSeconds(1), ok);
 
         var drained = buffer.Drain(Start);
 
-        Assert.Equal(["INVITE sip:a@b SIP/2.0", "SIP/2.0 200 OK"], drained.Select(m => m.Raw));
+        Assert.Equal([invite.ToString(), ok.ToString()], drained.Select(m => m.Raw));
+        Assert.Equal([Start, Start + TimeSpan.FromSeconds(1)], drained.Select(m => m.At));
+        Assert.Equal(["127.0.0.1:5060"], drained.Select(m => m.LocalAddress).Distinct());
+        Assert.Equal(["127.0.0.1:5080"], drained.Select(m => m.RemoteAddress).Distinct());
         Assert.Empty(buffer.Drain());
     }
 
     [Fact]
     public void When_a_message_carries_NUL_bytes_Should_hand_it_over_with_each_shown_as_the_NUL_symbol()
     {
-        var buffer = new SipTraceBuffer();
-        Add(buffer, Start, "INVITE sip:a@b SIP/2.0\r\nContent-Type: application/isup\r\n\r\n\u0001\u0000\u0002\u0000");
+        var buffer = NewBuffer();
+        Add(buffer, Start, Message("INVITE sip:a@b SIP/2.0\r\nContent-Type: application/isup\r\nContent-Length: 4\r\n\r\n\u0001\u0000\u0002\u0000"));
 
         var raw = Assert.Single(buffer.Drain()).Raw;
 
@@ -51,15 +60,62 @@ public sealed class SipTraceBufferTests
     [Fact]
     public void When_drained_Should_measure_the_wait_from_the_next_message_captured()
     {
-        var buffer = new SipTraceBuffer();
-        Add(buffer, Start, "INVITE sip:a@b SIP/2.0");
+        var buffer = NewBuffer();
+        Add(buffer, Start, Invite());
         buffer.Drain();
-        Add(buffer, Start + TimeSpan.FromSeconds(10), "BYE sip:a@b SIP/2.0");
+        Add(buffer, Start + TimeSpan.FromSeconds(10), Message("BYE sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n"));
 
         Assert.Empty(buffer.Drain(Start + TimeSpan.FromSeconds(9)));
         Assert.Single(buffer.Drain(Start + TimeSpan.FromSeconds(10)));
     }
 
-    private static void Add(SipTraceBuffer buffer, DateTimeOffset at, string text) =>
-        buffer.Add(at, LegSide.Caller, SipDirection.Received, "UDP", Local, Remote, Encoding.UTF8.GetBytes(text));
+    [Fact]
+    public void When_messages_fill_several_chunks_and_one_is_larger_than_a_chunk_Should_hand_each_over_whole_and_in_order()
+    {
+        var pool = new TraceChunkPool(chunkSize: 128, maxKept: 8);
+        var buffer = new SipTraceBuffer(pool);
+        SipMessage[] messages =
+        [
+            Invite(),
+            Message("SIP/2.0 100 Trying\r\nCall-ID: a\r\n\r\n"),
+            Message("SIP/2.0 200 OK\r\nCall-ID: a\r\nContent-Type: application/sdp\r\nContent-Length: 300\r\n\r\n" + new string('v', 300)),
+            Message("ACK sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n"),
+            Message("BYE sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n"),
+        ];
+        foreach (var message in messages)
+        {
+            Add(buffer, Start, message);
+        }
+
+        Assert.Equal(messages.Select(m => m.ToString()), buffer.Drain().Select(m => m.Raw));
+    }
+
+    [Fact]
+    public void When_drained_Should_give_its_chunks_back_for_the_next_call_without_mixing_their_messages()
+    {
+        var pool = new TraceChunkPool(chunkSize: 128, maxKept: 8);
+        var first = new SipTraceBuffer(pool);
+        Add(first, Start, Invite());
+        Add(first, Start, Message("SIP/2.0 180 Ringing\r\nCall-ID: a\r\n\r\n"));
+        first.Drain();
+        var kept = pool.Kept;
+
+        var second = new SipTraceBuffer(pool);
+        var bye = Message("BYE sip:other@b SIP/2.0\r\nCall-ID: other\r\n\r\n");
+        Add(second, Start, bye);
+
+        Assert.True(kept >= 1, "the first call's chunks were not given back");
+        Assert.Equal(kept - 1, pool.Kept);
+        Assert.Equal([bye.ToString()], second.Drain().Select(m => m.Raw));
+    }
+
+    private static SipTraceBuffer NewBuffer() => new(new TraceChunkPool(TraceChunkPool.DefaultChunkSize, TraceChunkPool.DefaultMaxKept));
+
+    private static SipMessage Invite() =>
+        Message("INVITE sip:+4930123@trunk.example SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bK1\r\nCall-ID: a\r\nCSeq: 1 INVITE\r\n\r\n");
+
+    private static SipMessage Message(string text) => SipMessageParser.Parse(Encoding.UTF8.GetBytes(text));
+
+    private static void Add(SipTraceBuffer buffer, DateTimeOffset at, SipMessage message) =>
+        buffer.Add(at, LegSide.Caller, SipDirection.Received, "UDP", Local, Remote, message);
 }
