@@ -13,6 +13,7 @@ using Trunk.CallHistory.Pages;
 using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.SipTraces;
 using Trunk.Contracts;
+using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Persistence;
@@ -23,8 +24,17 @@ namespace Trunk.CallHistory;
 /// <summary>Registration and routes of the CallHistory service, so that Program.cs stays a dozen lines.</summary>
 public static class CallHistoryExtensions
 {
-    /// <summary>The queue bound to every call event's exchange.</summary>
+    /// <summary>The queue bound to every call event's exchange, read by <see cref="CallEventQueue"/>.</summary>
     public const string EventsQueue = "callhistory-events";
+
+    /// <summary>
+    /// Added to <see cref="EventsQueue"/>: MassTransit's queue for the events <see cref="CallEventQueue"/> could not store,
+    /// retried there by <see cref="CallEventConsumer{TEvent}"/>, then moved to its <c>_error</c> queue.
+    /// </summary>
+    public const string RetrySuffix = "-retry";
+
+    /// <summary>How many forwarded events the retry queue's consumer takes at once: few, and each alone in its batch when it fails.</summary>
+    private const int RetriesInFlight = 16;
 
     private static readonly MethodInfo RegisterConsumer =
         typeof(CallHistoryExtensions).GetMethod(nameof(AddCallEventConsumer), BindingFlags.NonPublic | BindingFlags.Static)!;
@@ -37,7 +47,10 @@ public static class CallHistoryExtensions
         var settings = section.Get<CallHistorySettings>() ?? new CallHistorySettings();
 
         builder.Services.AddSingleton<CallEventWriter>();
-        builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? "", settings.EventsInFlight));
+        builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? ""));
+        builder.Services.AddSingleton<CallEventQueue>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CallEventQueue>());
+        builder.Services.AddHealthChecks().AddCheck<CallEventQueue>(CallEventQueue.HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.AddTrunkMarten(
             store => ConfigureStore(store, settings.Schema, settings.AnalysisCacheSize),
             settings.RunProjectionDaemon ? DaemonMode.HotCold : DaemonMode.Disabled);
@@ -60,10 +73,10 @@ public static class CallHistoryExtensions
         return app;
     }
 
-    private static void ConfigureBus(IBusRegistrationConfigurator bus, string prefix, int inFlight)
+    private static void ConfigureBus(IBusRegistrationConfigurator bus, string prefix)
     {
-        var queue = prefix + EventsQueue;
-        CallEventTypes.ForEach(RegisterConsumer, [bus, queue, inFlight]);
+        var queue = prefix + EventsQueue + RetrySuffix;
+        CallEventTypes.ForEach(RegisterConsumer, [bus, queue]);
         bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
         {
             if (name == queue && prefix.Length > 0 && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
@@ -73,13 +86,15 @@ public static class CallHistoryExtensions
         });
     }
 
-    private static void AddCallEventConsumer<TEvent>(IBusRegistrationConfigurator bus, string queue, int inFlight)
+    /// <summary>Only forwarded messages reach the retry queue: no event type's exchange is bound to it.</summary>
+    private static void AddCallEventConsumer<TEvent>(IBusRegistrationConfigurator bus, string queue)
         where TEvent : class, ICallEvent =>
         bus.AddConsumer<CallEventConsumer<TEvent>>().Endpoint(e =>
         {
             e.Name = queue;
-            e.PrefetchCount = inFlight;
-            e.ConcurrentMessageLimit = inFlight;
+            e.ConfigureConsumeTopology = false;
+            e.PrefetchCount = RetriesInFlight;
+            e.ConcurrentMessageLimit = RetriesInFlight;
         });
 
     private static void ConfigureStore(StoreOptions store, string? schema, int analysisCacheSize)

@@ -5,7 +5,9 @@ using Trunk.Contracts;
 namespace Trunk.CallHistory.Recording;
 
 /// <summary>
-/// Hands one call event to <see cref="CallEventWriter"/>, which appends it to the call's stream (stream id = CallId)
+/// The bus's consumer of the retry queue (<see cref="CallEventQueue.RetryQueue"/>): the events
+/// <see cref="CallEventQueue"/> could not store come here, with MassTransit's immediate retries, delayed redelivery and
+/// error queue around each. Hands one call event to <see cref="CallEventWriter"/>, which appends it to the call's stream (stream id = CallId)
 /// once per MassTransit MessageId, with the message's correlation and causation ids and its W3C trace context in the
 /// event's metadata, together with the other messages consumed meanwhile. The consumer returns, and the message is
 /// acknowledged, only after that transaction committed. The inline projections run in the same transaction, so a

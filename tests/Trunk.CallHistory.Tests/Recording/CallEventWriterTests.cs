@@ -2,14 +2,12 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
 using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.Tests.CallSummaries;
 using Trunk.CallHistory.Tests.Support;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
-using Trunk.Testing;
 
 namespace Trunk.CallHistory.Tests.Recording;
 
@@ -115,10 +113,10 @@ public sealed class CallEventWriterTests(CallHistoryHost host)
         await host.PublishAsync(call.Events[1]);
 
         await host.WaitForEventsAsync(call.CallId, 2);
-        var errorQueue = host.EventsQueue + "_error";
-        var faulted = await WaitForMessageAsync(errorQueue);
+        var errorQueue = host.RetryQueue + "_error";
+        var faulted = await RabbitQueues.TakeAsync(errorQueue, poisonId.ToString());
 
-        Assert.Equal(poisonId.ToString(), faulted);
+        Assert.Equal(poisonId.ToString(), faulted.MessageId);
         await using var session = host.Store.QuerySession();
         Assert.Equal([nameof(CallReceived), nameof(EndpointDialled)], (await session.Events.FetchStreamAsync(call.CallId)).Select(e => e.Data.GetType().Name).Order());
     }
@@ -128,32 +126,4 @@ public sealed class CallEventWriterTests(CallHistoryHost host)
     /// <summary>PostgreSQL's jsonb holds no NUL character (\u0000): the event's insert fails, whatever its batch.</summary>
     private static CallEnded Unstorable(Guid callId) =>
         new(callId, TimeProvider.System.GetUtcNow(), "signaling-1", TimeSpan.Zero, "caller\0hangup", 200, null);
-
-    /// <summary>Waits for a message on <paramref name="queue"/> (after the bus's retries end), takes it and deletes the queue; returns its MessageId.</summary>
-    private static async Task<string?> WaitForMessageAsync(string queue)
-    {
-        await using var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync();
-        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
-        while (TimeProvider.System.GetUtcNow() < deadline)
-        {
-            // A get from a queue MassTransit has not declared yet closes the channel: a fresh channel each time.
-            await using var channel = await connection.CreateChannelAsync();
-            try
-            {
-                if (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
-                {
-                    await channel.QueueDeleteAsync(queue);
-                    return message.BasicProperties.MessageId;
-                }
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                // Not declared yet: the retries are still running.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"Nothing reached {queue}.");
-    }
 }

@@ -42,6 +42,9 @@ public sealed class CallHistoryHost : IAsyncLifetime
     /// <summary>The host's own event queue (auto-deleted when the host stops).</summary>
     public string EventsQueue => $"test-{_suffix}-{CallHistoryExtensions.EventsQueue}";
 
+    /// <summary>The bus's queue for the events the host could not store; its <c>_error</c> queue is where they end.</summary>
+    public string RetryQueue => EventsQueue + CallHistoryExtensions.RetrySuffix;
+
     /// <summary>A host on an existing <paramref name="schema"/>, kept when it stops, with or without the async daemon.</summary>
     public static CallHistoryHost OnSchema(string schema, bool runDaemon, IReadOnlyDictionary<string, string?>? extraSettings = null) =>
         new(schema, runDaemon, extraSettings);
@@ -78,6 +81,9 @@ public sealed class CallHistoryHost : IAsyncLifetime
         {
             await _host.DisposeAsync();
             _host = null;
+
+            // The bus's error and skipped queues are durable: a test's go with its host.
+            await RabbitQueues.DeleteAsync(RetryQueue + "_error", RetryQueue + "_skipped");
         }
 
         if (_ownsSchema)
