@@ -100,7 +100,7 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
     {
         var completion = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         var pending = new PendingRequest(this, completion, request, destination, onProvisional, cancellationToken);
-        Transactions.Send(request, destination, (_, response) => pending.OnResponse(response), (_, failure) => pending.OnFailure(failure));
+        Transactions.Send(request, destination, pending.OnResponse, pending.OnFailure);
         return completion.Task;
     }
 
@@ -133,7 +133,7 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
             _registration = cancellationToken.Register(() => Take()?.TrySetCanceled(cancellationToken));
         }
 
-        public void OnResponse(SipResponse response)
+        public void OnResponse(ClientTransaction transaction, SipResponse response)
         {
             if (response.IsProvisional)
             {
@@ -150,7 +150,7 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
             }
         }
 
-        public void OnFailure(TransactionFailure failure)
+        public void OnFailure(ClientTransaction transaction, TransactionFailure failure)
         {
             var request = Volatile.Read(ref _request);
             if (request is not null && Take() is { } completion)

@@ -17,6 +17,10 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     private readonly TimeProvider _time;
     private readonly SipTimers _timers;
     private readonly ILogger _logger;
+
+    /// <summary>Every client transaction's end, one delegate for all (a lingering transaction keeps it 32 s).</summary>
+    private readonly Action<ClientTransaction> _removeClient;
+
     private ITransactionUser? _user;
 
     public TransactionLayer(ISipSender sender, TimeProvider time, SipTimers timers, ILogger logger)
@@ -25,6 +29,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
         _time = time;
         _timers = timers;
         _logger = logger;
+        _removeClient = t => _clients.TryRemove(new KeyValuePair<ClientTransactionKey, ClientTransaction>(t.Key, t));
     }
 
     public int ServerTransactions => _servers.Count;
@@ -48,8 +53,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
             throw new ArgumentException("A client transaction needs a non-ACK request with a Via branch and a CSeq.", nameof(request));
         }
 
-        var transaction = new ClientTransaction(request, destination, key, _sender, _timers, _time, onResponse, onFailure,
-            t => _clients.TryRemove(new KeyValuePair<ClientTransactionKey, ClientTransaction>(t.Key, t)));
+        var transaction = new ClientTransaction(request, destination, key, _sender, _timers, _time, onResponse, onFailure, _removeClient);
         if (!_clients.TryAdd(key, transaction))
         {
             throw new ArgumentException($"A client transaction with branch {key.Branch} and method {key.Method} exists.", nameof(request));
