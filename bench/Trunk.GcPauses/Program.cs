@@ -1,0 +1,86 @@
+using System.Globalization;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+// The GC pauses of one .NET process by generation, from a nettrace recorded with the runtime's GC keyword
+// (bench/sipp/b2bua.sh GC_TRACE=dir): each pause from the start of the execution engine's suspension to the end of its
+// restart, the bytes each collection promoted out of the generation it condemned, and the share of the traced time
+// spent paused, and paused beyond 5 ms into a pause (what an INVITE arriving then waits past the 5 ms goal).
+// Usage: dotnet run --project bench/Trunk.GcPauses -c Release -- FILE.nettrace...
+if (args.Length == 0)
+{
+    await Console.Error.WriteLineAsync("usage: Trunk.GcPauses FILE.nettrace...").ConfigureAwait(false);
+    return 2;
+}
+
+foreach (var path in args)
+{
+    var pauses = new Dictionary<string, List<double>>();
+    var promoted = new Dictionary<string, List<double>>();
+    double suspendedAt = -1, first = -1, last = 0;
+    string? collection = null;
+    using (var source = new EventPipeEventSource(path))
+    {
+        var clr = new ClrTraceEventParser(source);
+        clr.GCSuspendEEStart += e => suspendedAt = suspendedAt < 0 ? e.TimeStampRelativeMSec : suspendedAt;
+        clr.GCStart += e => collection = e.Type == GCType.BackgroundGC ? "gen2 background" : $"gen{e.Depth.ToString(CultureInfo.InvariantCulture)}";
+        clr.GCHeapStats += e =>
+        {
+            // A gen0 collection's survivors go into gen1; a gen1 collection's into gen2.
+            var bytes = collection switch { "gen0" => e.TotalPromotedSize0, "gen1" => e.TotalPromotedSize1, _ => -1 };
+            if (collection is not null && bytes >= 0)
+            {
+                Add(promoted, collection, bytes / 1048576.0);
+            }
+        };
+        clr.GCRestartEEStop += e =>
+        {
+            if (suspendedAt >= 0 && collection is not null)
+            {
+                Add(pauses, collection, e.TimeStampRelativeMSec - suspendedAt);
+                first = first < 0 ? suspendedAt : first;
+                last = e.TimeStampRelativeMSec;
+            }
+
+            suspendedAt = -1;
+            collection = null;
+        };
+        source.Process();
+    }
+
+    var traced = last - first;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {traced / 1000:F1} s from the first pause to the last"));
+    double total = 0, beyond = 0;
+    foreach (var (name, list) in pauses.OrderBy(p => p.Key, StringComparer.Ordinal))
+    {
+        list.Sort();
+        total += list.Sum();
+        beyond += list.Where(p => p > 5).Sum(p => p - 5);
+        var moved = promoted.TryGetValue(name, out var bytes) ? string.Create(CultureInfo.InvariantCulture, $", promoted p50 {Median(bytes):F2} MB") : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name}: {list.Count} pauses, p50 {Quantile(list, 0.5):F1} / p90 {Quantile(list, 0.9):F1} / max {list[^1]:F1} ms, sum {list.Sum():F0} ms{moved}"));
+    }
+
+    if (traced > 0)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  paused {100 * total / traced:F1} % of the time, beyond 5 ms into a pause {100 * beyond / traced:F2} %"));
+    }
+}
+
+return 0;
+
+static void Add(Dictionary<string, List<double>> lists, string key, double value)
+{
+    if (!lists.TryGetValue(key, out var list))
+    {
+        lists[key] = list = [];
+    }
+
+    list.Add(value);
+}
+
+static double Quantile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+
+static double Median(List<double> values) => Quantile([.. values.Order()], 0.5);
