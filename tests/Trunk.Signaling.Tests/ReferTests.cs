@@ -1,3 +1,4 @@
+using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
 using Trunk.Signaling.Tests.Support;
 using Trunk.Testing.Sip;
@@ -75,6 +76,7 @@ public sealed class ReferTests(SignalingFixture fixture)
         Assert.Equal("+4930111222", received.TargetNumber);
         Assert.Equal(TrunkWorld.Domain, received.ReferToHost);
         Assert.Empty(call.All<ReferRejected>());
+        Assert.Empty(call.All<ReserveFunds>());
     }
 
     [Fact]
@@ -85,8 +87,10 @@ public sealed class ReferTests(SignalingFixture fixture)
             ("AFTER_REFER", ActiveNotifies("SIP/2.0 100 Trying"))), rules: TrunkWorld.GermanRules);
 
         var received = await call.WaitForAsync<ReferReceived>();
-        Assert.Equal(new ReferDecision(202, "Accepted", TimeSpan.FromSeconds(10)), received.Decision);
+        Assert.Equal(new ReferDecision(202, "Accepted", TimeSpan.FromSeconds(10), FundsRequested: true), received.Decision);
         Assert.Empty(call.All<ReferRejected>());
+        var reserve = await call.WaitForAsync<ReserveFunds>();
+        Assert.Equal((received.TransferId, received.AccountId, "+4930111222", 10), (reserve.TransferId, reserve.AccountId, reserve.TargetNumber, reserve.Minutes));
     }
 
     [Fact]

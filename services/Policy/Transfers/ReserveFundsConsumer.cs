@@ -13,6 +13,9 @@ namespace Trunk.Policy.Transfers;
 /// <summary>
 /// Answers <see cref="Messages.ReserveFunds"/>: minutes × the target's rate held on the balance, or
 /// <see cref="Messages.InsufficientFunds"/>. Idempotent by transfer id: a redelivery answers with the same reservation.
+/// A request without a response address (Signaling's at a REFER's 202, the saga's) gets its answer published, where the
+/// saga's shard and the subscribers read it (MassTransit's respond publishes when there is no address); one with a
+/// response address gets it there, and a new reservation is published for the subscribers as well.
 /// </summary>
 public sealed partial class ReserveFundsConsumer(
     IQuerySession session,
@@ -69,7 +72,7 @@ public sealed partial class ReserveFundsConsumer(
         LogReserved(request.CallId, request.TransferId, decision.Amount);
         PolicyTelemetry.Answered(activity, 202, "Reserved");
         await context.RespondAsync(reserved).ConfigureAwait(false);
-        if (decision.Events.Count > 0)
+        if (context.ResponseAddress is not null && decision.Events.Count > 0)
         {
             await context.Publish(reserved, token).ConfigureAwait(false);
         }

@@ -11,7 +11,9 @@ namespace Trunk.Signaling.Events;
 /// <summary>
 /// Publishes call events from bounded buffers, so that SIP handling never waits on RabbitMQ; while the broker is away
 /// events wait and are retried, and beyond <see cref="Capacity"/> new ones are dropped and logged (ARCHITECTURE.md,
-/// Delivery). Each event keeps the trace context it was published in, so it joins its call's trace.
+/// Delivery). Each event keeps the trace context it was published in, so it joins its call's trace. Besides events a
+/// lane carries the one request Signaling publishes in a call's order: ReserveFunds after the ReferReceived of a 202
+/// (<see cref="Transfers.ReferHandler"/>).
 /// </summary>
 /// <remarks>
 /// Each publish waits for the broker's confirm, and one at a time they capped the instance below the events of 300 calls
@@ -31,17 +33,17 @@ internal sealed partial class CallEventPublisher : BackgroundService
     private readonly IBus _bus;
     private readonly SignalingTelemetry _telemetry;
     private readonly ILogger<CallEventPublisher> _logger;
-    private readonly Channel<(ICallEvent Message, ActivityContext PublishedIn)>[] _lanes;
+    private readonly Channel<(ICallMessage Message, ActivityContext PublishedIn)>[] _lanes;
 
     public CallEventPublisher(IBus bus, SignalingTelemetry telemetry, ILogger<CallEventPublisher> logger)
     {
         _bus = bus;
         _telemetry = telemetry;
         _logger = logger;
-        _lanes = new Channel<(ICallEvent, ActivityContext)>[Lanes];
+        _lanes = new Channel<(ICallMessage, ActivityContext)>[Lanes];
         for (var i = 0; i < Lanes; i++)
         {
-            _lanes[i] = Channel.CreateBounded<(ICallEvent, ActivityContext)>(new BoundedChannelOptions(Capacity / Lanes)
+            _lanes[i] = Channel.CreateBounded<(ICallMessage, ActivityContext)>(new BoundedChannelOptions(Capacity / Lanes)
             {
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
@@ -49,23 +51,27 @@ internal sealed partial class CallEventPublisher : BackgroundService
         }
     }
 
-    public void Publish(ICallEvent message)
+    /// <summary>Queues the message on its call's lane; false (and a log line) when the buffer is full and it was dropped.</summary>
+    public bool Publish(ICallMessage message)
     {
-        if (!LaneOf(message.CallId).Writer.TryWrite((message, Activity.Current?.Context ?? default)))
+        if (LaneOf(message.CallId).Writer.TryWrite((message, Activity.Current?.Context ?? default)))
         {
-            LogDropped(message.GetType().Name, message.CallId);
+            return true;
         }
+
+        LogDropped(message.GetType().Name, message.CallId);
+        return false;
     }
 
     /// <summary>The lane of a call: every event of the call goes through it, in order.</summary>
     private static int LaneIndex(Guid callId) => (int)((uint)callId.GetHashCode() % Lanes);
 
-    private Channel<(ICallEvent Message, ActivityContext PublishedIn)> LaneOf(Guid callId) => _lanes[LaneIndex(callId)];
+    private Channel<(ICallMessage Message, ActivityContext PublishedIn)> LaneOf(Guid callId) => _lanes[LaneIndex(callId)];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_lanes.Select(lane => PublishLaneAsync(lane.Reader, stoppingToken)));
 
-    private async Task PublishLaneAsync(ChannelReader<(ICallEvent Message, ActivityContext PublishedIn)> lane, CancellationToken stoppingToken)
+    private async Task PublishLaneAsync(ChannelReader<(ICallMessage Message, ActivityContext PublishedIn)> lane, CancellationToken stoppingToken)
     {
         try
         {
@@ -85,7 +91,7 @@ internal sealed partial class CallEventPublisher : BackgroundService
     /// One message id for every try: a try the broker stored but whose confirm was lost (the connection dropped) is then
     /// the same message as the retry, and consumers that deduplicate by message id store it once.
     /// </summary>
-    private async Task PublishWithRetryAsync(ICallEvent message, CancellationToken stoppingToken)
+    private async Task PublishWithRetryAsync(ICallMessage message, CancellationToken stoppingToken)
     {
         var messageId = NewId.NextGuid();
         var withId = Pipe.Execute<PublishContext>(context => context.MessageId = messageId);

@@ -17,6 +17,12 @@ public sealed class TransferSettings
     /// <summary>Where Signaling asks for an account's transfer rules (e.g. <c>queue:policy-get-transfer-rules</c>); unset: published to whichever Policy consumes it.</summary>
     public string? RulesLookupAddress { get; set; }
 
+    /// <summary>
+    /// Minutes of the target's rate Signaling asks Policy to reserve right after a REFER it answered 202 from the
+    /// account's rules (the saga's own <c>Transfer:ReservedMinutes</c>, the same key, when the saga asks).
+    /// </summary>
+    public int ReservedMinutes { get; set; } = 10;
+
     /// <summary>How long Signaling waits for Policy's answer when it asks for an account's transfer rules.</summary>
     public TimeSpan RulesLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

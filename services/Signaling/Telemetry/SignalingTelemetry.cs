@@ -145,7 +145,7 @@ internal sealed class SignalingTelemetry
     /// A span for publishing an event from the buffer, under the context it was published in (else its call's), so the
     /// bus message carries the call's trace even though it leaves later from another task.
     /// </summary>
-    public Activity? StartPublish(ICallEvent message, ActivityContext publishedIn)
+    public Activity? StartPublish(ICallMessage message, ActivityContext publishedIn)
     {
         var parent = publishedIn != default ? publishedIn
             : _calls.TryGet(message.CallId, out var call) ? call!.TraceContext : default;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trunk.Contracts;
+using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
 using Trunk.Numbering;
 using Trunk.ServiceDefaults;
@@ -71,9 +72,15 @@ internal sealed partial class ReferHandler(
         var decision = await DecideAsync(call, transfer).ConfigureAwait(false);
         LogReferReceived(call.Id, refer.CallId ?? string.Empty, refer.CSeq?.Number ?? 0, transfer.TargetNumber, transfer.Id,
             decision is null ? "the transfer saga" : "the account's rules");
-        events.Publish(new ReferReceived(call.Id, time.GetUtcNow(), identity.InstanceId, transfer.Id, queue.Name, call.Trunk.AccountId,
-            call.Trunk.TrunkId, call.CallerNumber, transfer.TargetNumber, verdict.Host, transfer.ReferredBy, (uint)(refer.CSeq?.Number ?? 0),
-            transfer.NotifyRequested, decision));
+        var published = events.Publish(new ReferReceived(call.Id, time.GetUtcNow(), identity.InstanceId, transfer.Id, queue.Name,
+            call.Trunk.AccountId, call.Trunk.TrunkId, call.CallerNumber, transfer.TargetNumber, verdict.Host, transfer.ReferredBy,
+            (uint)(refer.CSeq?.Number ?? 0), transfer.NotifyRequested, decision));
+        if (published && decision is { FundsRequested: true })
+        {
+            // Behind the ReferReceived on the call's lane: confirmed after it, so Policy's answer reaches the saga's shard after it too.
+            events.Publish(new ReserveFunds(call.Id, time.GetUtcNow(), transfer.Id, call.Trunk.AccountId, transfer.TargetNumber,
+                settings.Value.ReservedMinutes));
+        }
 
         try
         {
@@ -92,7 +99,11 @@ internal sealed partial class ReferHandler(
         }
     }
 
-    /// <summary>The decision from the account's rules Policy pushed (the same rules Policy decides by), or null when none are held.</summary>
+    /// <summary>
+    /// The decision from the account's rules Policy pushed (the same rules Policy decides by), or null when none are held.
+    /// A 202 asks for the funds at once (<see cref="ReferDecision.FundsRequested"/>): the saga would ask the same a bus
+    /// hop later, and the target is dialled only once Policy answers.
+    /// </summary>
     private async ValueTask<ReferDecision?> DecideAsync(Call call, Transfer transfer)
     {
         if (await rules.FindAsync(call.Trunk.AccountId).ConfigureAwait(false) is not { } accountRules)
@@ -102,7 +113,7 @@ internal sealed partial class ReferHandler(
 
         var verdict = TransferPermissions.Decide(accountRules, transfer.TargetNumber);
         return verdict.Allowed
-            ? new ReferDecision(202, "Accepted", call.Trunk.RingTimeout)
+            ? new ReferDecision(202, "Accepted", call.Trunk.RingTimeout, FundsRequested: true)
             : new ReferDecision(verdict.SipCode, verdict.Reason, call.Trunk.RingTimeout);
     }
 

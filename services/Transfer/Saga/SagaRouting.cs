@@ -11,7 +11,7 @@ namespace Trunk.Transfer.Saga;
 
 /// <summary>
 /// Binds the exchange of every message type the sharded saga consumes from others
-/// (<see cref="SagaShardEndpoints.RoutedTypes"/>) to <see cref="SagaShards.Exchange"/>, which MassTransit cannot declare
+/// (<see cref="SagaShardEndpoints.EventTypes"/>) to <see cref="SagaShards.Exchange"/>, which MassTransit cannot declare
 /// (it binds exchanges to queues, not to other exchanges). A publisher's event then reaches its call's shard queue with no
 /// hop in between. The bindings are durable; they are declared at every start, and until they are the service reports
 /// not ready. RabbitMQ needs the plugin <c>rabbitmq_consistent_hash_exchange</c> enabled.
@@ -33,7 +33,7 @@ public sealed partial class SagaRouting(
     public IReadOnlyList<RabbitMqEndpointAddress> SourceExchanges()
     {
         var host = new Uri(bus.Address, ".");
-        return [.. SagaShardEndpoints.RoutedTypes(machine).Select(type =>
+        return [.. SagaShardEndpoints.EventTypes(machine).Select(type =>
             bus.Topology.PublishTopology.TryGetPublishAddress(type, host, out var address)
                 ? new RabbitMqEndpointAddress(host, address)
                 : throw new InvalidOperationException($"MassTransit has no publish address for {type.FullName}."))];

@@ -1,6 +1,4 @@
 using MassTransit;
-using Trunk.Contracts.Policy;
-
 namespace Trunk.Transfer.Saga;
 
 /// <summary>
@@ -62,14 +60,6 @@ public sealed partial class SagaShardEndpoints(
             .Select(i => i.GetGenericArguments()[0])
             .Distinct()];
     }
-
-    /// <summary>
-    /// The message types whose exchanges feed the saga (<see cref="SagaRouting"/>): every event of the state machine but
-    /// <see cref="FundsReserved"/>. Policy answers the saga's requests at the saga's exchange (their response address);
-    /// its published FundsReserved event is for the subscribers (CallHistory, Webhooks), and routed to the saga as well
-    /// it would give the saga every reservation twice.
-    /// </summary>
-    public static IReadOnlyList<Type> RoutedTypes(TransferStateMachine machine) => [.. EventTypes(machine).Where(t => t != typeof(FundsReserved))];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transfer saga sharded over {Shards} queues by call id behind exchange {Exchange}")]
     private partial void LogConnected(int shards, string exchange);

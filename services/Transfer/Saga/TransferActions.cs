@@ -27,11 +27,11 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
         SchedulePolicyDeadline(transfer);
     }
 
+    /// <summary>Published: Policy publishes its answer, which reaches the call's shard after this transfer's earlier messages.</summary>
     public void ReserveFunds(TransferState transfer)
     {
-        transfer.Pending.Request(transfer.CorrelationId, new ReserveFunds(
-            transfer.CallId, Now, transfer.CorrelationId, transfer.AccountId, transfer.TargetNumber, Settings.ReservedMinutes),
-            Now, shards.Address);
+        transfer.Pending.Publish(transfer.CorrelationId, new ReserveFunds(
+            transfer.CallId, Now, transfer.CorrelationId, transfer.AccountId, transfer.TargetNumber, Settings.ReservedMinutes), Now);
         SchedulePolicyDeadline(transfer);
     }
 
@@ -125,7 +125,8 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
         }
     }
 
-    private void SchedulePolicyDeadline(TransferState transfer)
+    /// <summary>Policy's answer is due by the deadline, else the transfer fails with 503.</summary>
+    public void SchedulePolicyDeadline(TransferState transfer)
     {
         var id = NewId.NextGuid();
         var dueAt = Now + Settings.PolicyDeadline;

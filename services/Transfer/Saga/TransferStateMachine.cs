@@ -56,7 +56,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 {
                     Start(c.Saga, c.Message);
                     LogReferReceived(logger, c.Saga.CallId, c.Saga.CorrelationId, c.Saga.TargetNumber);
-                    Allowed(actions, c.Saga, c.Message.Decision!.RingTimeout);
+                    Allowed(actions, c.Saga, c.Message.Decision!.RingTimeout, fundsRequested: c.Message.Decision.FundsRequested);
                 })
                 .TransitionTo(Reserving),
             When(ReferReceived, c => c.Message.Decision is { SipCode: not 202 })
@@ -81,7 +81,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 {
                     actions.CancelPolicyDeadline(c.Saga);
                     actions.AnswerRefer(c.Saga, 202, "Accepted");
-                    Allowed(actions, c.Saga, c.Message.RingTimeout);
+                    Allowed(actions, c.Saga, c.Message.RingTimeout, fundsRequested: false);
                 })
                 .TransitionTo(Reserving),
             When(PolicyDeadline, c => c.Message.TimeoutId == c.Saga.PolicyDeadlineId)
@@ -263,14 +263,23 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
     }
 
     /// <summary>
-    /// The REFER was answered 202: the funds are asked for, the endpoint hears 100 Trying, the transfer is accepted. The
-    /// request goes first: the outbox sends a call's messages one after another, each after the broker's confirm, and
-    /// the target is dialled only once Policy answers it (the NOTIFY still leaves before any command that answer brings).
+    /// The REFER was answered 202: the funds are asked for (unless Signaling asked already, right after the 202), the
+    /// endpoint hears 100 Trying, the transfer is accepted. The request goes first: the outbox sends a call's messages
+    /// one after another, each after the broker's confirm, and the target is dialled only once Policy answers it (the
+    /// NOTIFY still leaves before any command that answer brings).
     /// </summary>
-    private static void Allowed(TransferActions actions, TransferState transfer, TimeSpan ringTimeout)
+    private static void Allowed(TransferActions actions, TransferState transfer, TimeSpan ringTimeout, bool fundsRequested)
     {
         transfer.RingTimeout = ringTimeout;
-        actions.ReserveFunds(transfer);
+        if (fundsRequested)
+        {
+            actions.SchedulePolicyDeadline(transfer);
+        }
+        else
+        {
+            actions.ReserveFunds(transfer);
+        }
+
         actions.Notify(transfer, 100, "Trying", final: false);
         actions.Accepted(transfer);
     }

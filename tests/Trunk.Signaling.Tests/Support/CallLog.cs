@@ -4,16 +4,16 @@ using Trunk.Contracts.Calls;
 
 namespace Trunk.Signaling.Tests.Support;
 
-/// <summary>Everything Signaling published about one call, as the test's bus received it.</summary>
+/// <summary>Everything Signaling published about one call (its events, and the funds request of a 202), as the test's bus received it.</summary>
 internal sealed class CallLog(CallReceived received)
 {
-    private readonly ConcurrentQueue<ICallEvent> _events = new();
+    private readonly ConcurrentQueue<ICallMessage> _events = new();
 
     public CallReceived Received { get; } = received;
 
-    public IReadOnlyList<ICallEvent> Events => [.. _events];
+    public IReadOnlyList<ICallMessage> Events => [.. _events];
 
-    public void Add(ICallEvent message) => _events.Enqueue(message);
+    public void Add(ICallMessage message) => _events.Enqueue(message);
 
     public IReadOnlyList<T> All<T>() => [.. _events.OfType<T>()];
 

@@ -3,8 +3,11 @@ using Trunk.Contracts.Policy;
 
 namespace Trunk.Signaling.Tests.Support;
 
-/// <summary>Plays Policy: answers GetTrunkByDid and GetTransferRules from the test's trunks and accounts.</summary>
-internal sealed class PolicyDouble(TrunkWorld world, TimeProvider time) : IConsumer<GetTrunkByDid>, IConsumer<GetTransferRules>
+/// <summary>
+/// Plays Policy: answers GetTrunkByDid and GetTransferRules from the test's trunks and accounts, and keeps the
+/// ReserveFunds Signaling publishes in the call's log (the saga double answers for the funds).
+/// </summary>
+internal sealed class PolicyDouble(TrunkWorld world, TimeProvider time) : IConsumer<GetTrunkByDid>, IConsumer<GetTransferRules>, IConsumer<ReserveFunds>
 {
     public Task Consume(ConsumeContext<GetTrunkByDid> context)
     {
@@ -20,5 +23,11 @@ internal sealed class PolicyDouble(TrunkWorld world, TimeProvider time) : IConsu
         return world.Rules(request.AccountId) is { } rules
             ? context.RespondAsync(new TransferRulesFound(request.CallId, time.GetUtcNow(), rules))
             : context.RespondAsync(new TransferRulesNotFound(request.CallId, time.GetUtcNow(), request.AccountId));
+    }
+
+    public Task Consume(ConsumeContext<ReserveFunds> context)
+    {
+        world.Log(context.Message.CallId)?.Add(context.Message);
+        return Task.CompletedTask;
     }
 }

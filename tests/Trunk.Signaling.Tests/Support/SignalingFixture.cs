@@ -62,6 +62,7 @@ public sealed class SignalingFixture : IAsyncLifetime
                 rabbit.ReceiveEndpoint(PolicyQueue, endpoint =>
                 {
                     endpoint.ConfigureConsumeTopology = false;
+                    endpoint.Bind<Contracts.Policy.ReserveFunds>();
                     endpoint.ConfigureConsumer<PolicyDouble>(context);
                 });
                 rabbit.ReceiveEndpoint(new TemporaryEndpointDefinition("signaling-tests"), endpoint =>

@@ -1,6 +1,7 @@
 using Marten;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
 using Trunk.Transfer.Outbox;
 using Trunk.Transfer.Saga;
@@ -55,6 +56,37 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
         Assert.DoesNotContain(transfer.Commands, command => command is AnswerRefer);
         await AssertPublishedAsync<TransferAccepted>(transfer);
         await LoadAsync(transfer.TransferId, "Dialling");
+    }
+
+    /// <summary>Signaling publishes ReserveFunds right after the ReferReceived of its 202: the saga waits for Policy's published answer.</summary>
+    [Fact]
+    public async Task When_Signaling_asked_for_the_funds_at_the_202_Should_dial_on_policys_answer_without_asking_again()
+    {
+        var transfer = NewTransfer();
+        await transfer.StartDecidedAsync(new ReferDecision(202, "Accepted", TimeSpan.FromSeconds(1), FundsRequested: true));
+        await transfer.PublishAsync(new ReserveFunds(
+            transfer.CallId, TransferScenario.Now, transfer.TransferId, transfer.AccountId, transfer.Refer.TargetNumber, 10));
+
+        var dial = await transfer.ExpectAsync<DialTarget>();
+
+        Assert.Equal(transfer.Refer.CallerNumber, dial.CallerNumber);
+        Assert.Equal(100, Assert.IsType<SendReferNotify>(transfer.Commands[0]).SipCode);
+        Assert.Equal(1, fixture.Policy.Reservations(transfer.TransferId));
+        await AssertPublishedAsync<TransferAccepted>(transfer);
+        await LoadAsync(transfer.TransferId, "Dialling");
+    }
+
+    /// <summary>Signaling's request was lost (or Policy is away): the saga's deadline still ends the transfer.</summary>
+    [Fact]
+    public async Task When_Signaling_asked_for_the_funds_and_no_answer_comes_Should_notify_503_at_the_policy_deadline()
+    {
+        var transfer = NewTransfer();
+        await transfer.StartDecidedAsync(new ReferDecision(202, "Accepted", TimeSpan.FromSeconds(1), FundsRequested: true));
+
+        await transfer.ExpectNotifyAsync(503, final: true);
+
+        Assert.Equal(0, fixture.Policy.Reservations(transfer.TransferId));
+        Assert.Equal(503, (await LoadAsync(transfer.TransferId, "Failed")).OutcomeCode);
     }
 
     [Fact]
