@@ -22,11 +22,12 @@ internal static class CallEventEnvelope
 
     /// <summary>
     /// The delivery as a <see cref="PendingCallEvent"/>; <paramref name="transportTraceParent"/> is the transport header's
-    /// trace context, if any (it wins over the envelope's). Throws <see cref="InvalidDataException"/> for a body that is
-    /// not a call event's envelope.
+    /// trace context, if any (it wins over the envelope's); <paramref name="sentTime"/> is the sender's <c>sentTime</c> (UTC).
+    /// Throws <see cref="InvalidDataException"/> for a body that is not a call event's envelope.
     /// </summary>
-    public static PendingCallEvent Read(ReadOnlySpan<byte> body, string? transportTraceParent)
+    public static PendingCallEvent Read(ReadOnlySpan<byte> body, string? transportTraceParent, out DateTime? sentTime)
     {
+        sentTime = null;
         var reader = new Utf8JsonReader(body);
         Guid? messageId = null, correlationId = null, conversationId = null, initiatorId = null;
         Type? type = null;
@@ -75,6 +76,11 @@ internal static class CallEventEnvelope
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
                     message = body[start..(int)reader.BytesConsumed];
+                }
+                else if (reader.ValueTextEquals("sentTime"u8))
+                {
+                    reader.Read();
+                    sentTime = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var sent) ? sent.UtcDateTime : null;
                 }
                 else if (reader.ValueTextEquals("headers"u8))
                 {

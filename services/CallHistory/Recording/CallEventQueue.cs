@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,6 +10,7 @@ using RabbitMQ.Client.Exceptions;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Settings;
+using Trunk.ServiceDefaults.Telemetry;
 
 namespace Trunk.CallHistory.Recording;
 
@@ -20,7 +22,8 @@ namespace Trunk.CallHistory.Recording;
 /// event's envelope is forwarded, as received, to <see cref="RetryQueue"/> (confirmed before the original is
 /// acknowledged), where MassTransit's <see cref="CallEventConsumer{TEvent}"/> retries it with the bus's immediate retries
 /// and delayed redelivery and finally moves it to that queue's <c>_error</c> queue. Each delivery gets a
-/// <c>callhistory record</c> span in its publisher's trace, ended at its commit.
+/// <c>callhistory record</c> span in its publisher's trace, ended at its commit, and its first delivery is counted in the
+/// bus's consumer lag as MassTransit's consumers count theirs.
 /// </summary>
 public sealed partial class CallEventQueue(
     CallEventWriter writer,
@@ -28,6 +31,7 @@ public sealed partial class CallEventQueue(
     IOptions<CallHistorySettings> settings,
     IOptions<RabbitMqSettings> broker,
     ServiceIdentity identity,
+    TimeProvider time,
     ILogger<CallEventQueue> logger) : BackgroundService, IHealthCheck
 {
     public const string HealthCheckName = "callhistory-events";
@@ -38,6 +42,9 @@ public sealed partial class CallEventQueue(
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
 
     private readonly string _prefix = settings.Value.QueuePrefix ?? "";
+
+    /// <summary>The bus's consumer lag (every service's, on the dashboard and in the alerts), for the deliveries read here.</summary>
+    private readonly Histogram<double> _lag = identity.Meter.CreateHistogram(TrunkMetrics.ConsumerLag);
     private volatile string? _notReady = "not consuming yet";
     private IConnection? _connection;
 
@@ -144,7 +151,14 @@ public sealed partial class CallEventQueue(
             var pending = CallEventEnvelope.Read(
                 body,
                 CallEventEnvelope.HeaderText(properties.Headers, CallEventBatch.TraceParentHeader)
-                ?? CallEventEnvelope.HeaderText(properties.Headers, CallEventEnvelope.ActivityIdHeader));
+                ?? CallEventEnvelope.HeaderText(properties.Headers, CallEventEnvelope.ActivityIdHeader),
+                out var sentTime);
+            if (sentTime is { } sent && !delivery.Redelivered)
+            {
+                var lag = Math.Max(0, (time.GetUtcNow().UtcDateTime - sent).TotalSeconds);
+                _lag.Record(lag, new KeyValuePair<string, object?>("messaging.message_type", pending.Event.GetType().Name));
+            }
+
             var span = StartSpan(pending);
             return new Delivery(delivery.DeliveryTag, body, properties, writer.AppendAsync(pending), pending, span);
         }

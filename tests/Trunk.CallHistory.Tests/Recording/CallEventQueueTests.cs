@@ -6,6 +6,7 @@ using RabbitMQ.Client;
 using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.Tests.Support;
 using Trunk.Contracts.Calls;
+using Trunk.ServiceDefaults.Telemetry;
 using Trunk.Testing;
 
 namespace Trunk.CallHistory.Tests.Recording;
@@ -61,6 +62,19 @@ public sealed class CallEventQueueTests(CallHistoryHost host)
         var faulted = await RabbitQueues.TakeAsync(host.RetryQueue + "_error", poisonId);
         Assert.Equal(poisonId, faulted.MessageId);
         Assert.Equal("{\"messageId\": \"not a guid\"", Encoding.UTF8.GetString(faulted.Body));
+    }
+
+    [Fact]
+    public async Task When_an_event_is_read_Should_count_its_consumer_lag_as_the_bus_does()
+    {
+        var call = new TransferredCall(TimeProvider.System.GetUtcNow(), "+15557200003");
+        await host.PublishAsync(call.Events[1]);
+        await host.WaitForEventsAsync(call.CallId, 1);
+
+        var lag = TrunkMetrics.ConsumerLag.PrometheusName;
+        var series = $"messaging_message_type=\"{call.Events[1].GetType().Name}\"";
+        var scrape = await PrometheusScrape.WaitAsync(host.Http, s => s.Find(lag + "_count", series).Any(), TimeSpan.FromSeconds(10));
+        Assert.NotEmpty(scrape.Find(lag + "_bucket", series));
     }
 
     private static ActivityListener Listen()
