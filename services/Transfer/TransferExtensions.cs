@@ -25,7 +25,7 @@ public static class TransferExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedSettings<TransferSettings, TransferSettingsValidator>()
             .Bind(builder.Configuration.GetSection(TransferSettings.Section));
-        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxDispatcher>();
         builder.Services.TryAddSingleton<TransferActions>();
         builder.Services.TryAddSingleton<TransferTelemetry>();
 
@@ -79,7 +79,7 @@ public static class TransferExtensions
             builder.Services.AddHostedService<SagaShardEndpoints>();
         }
 
-        builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<TimeoutScheduler>();
         return builder;
     }

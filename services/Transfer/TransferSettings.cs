@@ -20,7 +20,10 @@ public sealed class TransferSettings
     /// <summary>Minutes of the target's rate reserved before dialling.</summary>
     public int ReservedMinutes { get; set; } = 10;
 
-    /// <summary>How often the outbox is read when no commit has woken the dispatcher.</summary>
+    /// <summary>
+    /// How often the outbox is read for rows no dispatcher holds (a stopped instance's), and how long a failed send or
+    /// delete waits before it is tried again.
+    /// </summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

@@ -11,22 +11,16 @@ namespace Trunk.Transfer.Outbox;
 /// <summary>
 /// Sends (commands, to the owning Signaling instance's queue) or publishes (events and requests) every stored
 /// <see cref="OutboxMessage"/>, each call's in creation order and calls side by side, with the stored id as the bus
-/// message id, and deletes it. It reads the outbox on a signal after each commit and on a poll, so messages left by a
-/// stopped instance go out when it restarts. A call's messages go out on a lane of their own as soon as they are read:
-/// one slow call (each send waits for the broker's confirm) no longer holds back the next read, and the sent rows are
-/// deleted in batches beside the sending. Rows being sent or waiting for their delete are held in memory and left out
-/// of the next read; a call whose lane is still running is read again when the lane ends, so its order holds. A crash
-/// between the send and the delete sends the message again with the same id: at-least-once, and consumers deduplicate
-/// by message id.
+/// message id, and deletes it. The saga's repository and the timeout scheduler hand each committed row over in memory
+/// (<see cref="Dispatch"/>), so a message leaves right after its commit without a read of the outbox; the table is read
+/// only for rows no running dispatcher holds: at start, every row older than this process (left by a stopped
+/// instance), and on every poll, rows older than <see cref="OrphanAge"/> (committed by an instance that stopped since).
+/// A call's rows go out on a lane of their own, one after another, each after the broker's confirm; a failed send is
+/// tried again in place, so a call's order holds while the broker is away. Sent rows are deleted in batches beside the
+/// sending and stay held until their delete commits. A crash between the send and the delete sends the message again
+/// with the same id: at-least-once, and consumers deduplicate by message id.
 /// </summary>
-public sealed partial class OutboxDispatcher(
-    IDocumentStore store,
-    IBus bus,
-    OutboxSignal signal,
-    TransferTelemetry telemetry,
-    TimeProvider time,
-    IOptions<TransferSettings> settings,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed partial class OutboxDispatcher : BackgroundService
 {
     private const int BatchSize = 100;
 
@@ -38,15 +32,72 @@ public sealed partial class OutboxDispatcher(
 
     private const int MaxDeleteBatch = 500;
 
-    private readonly ConcurrentDictionary<Guid, byte> _held = new();
-    private readonly ConcurrentDictionary<Guid, byte> _busyCalls = new();
+    /// <summary>
+    /// A row this old that this dispatcher does not hold is taken over: its own instance handed it to its dispatcher
+    /// within milliseconds of the commit, so by now that instance has stopped.
+    /// </summary>
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromSeconds(10);
+
+    private readonly IDocumentStore _store;
+    private readonly IBus _bus;
+    private readonly TransferTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private readonly IOptions<TransferSettings> _settings;
+    private readonly ILogger<OutboxDispatcher> _logger;
+    private readonly DateTimeOffset _startedAt;
+    private readonly Lock _gate = new();
+
+    /// <summary>The calls whose lane runs, with the rows it has still to send (the first one in flight).</summary>
+    private readonly Dictionary<Guid, Queue<OutboxMessage>> _calls = [];
+
+    /// <summary>Rows queued, in flight or waiting for their delete: never taken again.</summary>
+    private readonly HashSet<Guid> _held = [];
+
     private readonly ConcurrentQueue<OutboxMessage> _sent = new();
     private readonly OutboxSignal _sentSignal = new();
     private readonly SemaphoreSlim _lanes = new(Lanes, Lanes);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public OutboxDispatcher(
+        IDocumentStore store,
+        IBus bus,
+        TransferTelemetry telemetry,
+        TimeProvider time,
+        IOptions<TransferSettings> settings,
+        ILogger<OutboxDispatcher> logger)
+    {
+        _store = store;
+        _bus = bus;
+        _telemetry = telemetry;
+        _time = time;
+        _settings = settings;
+        _logger = logger;
+        _startedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Rows just committed: each goes out on its call's lane, after the call's rows queued before it.</summary>
+    public void Dispatch(IReadOnlyList<OutboxMessage> committed)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        lock (_gate)
+        {
+            foreach (var message in committed)
+            {
+                Enqueue(message);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public override void Dispose()
     {
         _lanes.Dispose();
+        _stopping.Dispose();
         base.Dispose();
     }
 
@@ -66,69 +117,100 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
-                await ReadAsync(stoppingToken).ConfigureAwait(false);
+                while (await ReadUnheldAsync(stoppingToken).ConfigureAwait(false) == BatchSize)
+                {
+                    // A backlog: the next batch at once.
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogDispatchFailed(e);
             }
 
-            await signal.WaitAsync(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(_settings.Value.OutboxPollInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         await deleting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>Reads the oldest pending messages not already held and starts a lane for each call that has none running.</summary>
-    private async Task ReadAsync(CancellationToken cancellationToken)
+    /// <summary>Queues the oldest rows no dispatcher holds (older than this process, or than <see cref="OrphanAge"/>); returns how many were read.</summary>
+    private async Task<int> ReadUnheldAsync(CancellationToken cancellationToken)
     {
-        var held = _held.Keys.ToArray();
+        var orphaned = _time.GetUtcNow() - OrphanAge;
+        var cutoff = orphaned > _startedAt ? orphaned : _startedAt;
+        Guid[] held;
+        lock (_gate)
+        {
+            held = [.. _held];
+        }
+
         IReadOnlyList<OutboxMessage> pending;
-        await using (var session = store.QuerySession())
+        await using (var session = _store.QuerySession())
         {
             pending = await session.Query<OutboxMessage>()
-                .Where(message => message.SentAt == null && !held.Contains(message.Id))
+                .Where(message => message.SentAt == null && message.CreatedAt < cutoff && !held.Contains(message.Id))
                 .OrderBy(message => message.CreatedAt)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var call in pending.GroupBy(message => message.CallId))
+        if (pending.Count > 0)
         {
-            if (!_busyCalls.TryAdd(call.Key, 0))
-            {
-                // Its lane is still sending earlier messages: these follow once it ends (it signals).
-                continue;
-            }
-
-            var messages = call.ToList();
-            foreach (var message in messages)
-            {
-                _held[message.Id] = 0;
-            }
-
-            // The call is marked busy before its lane starts, and the lane unmarks it last: a fast lane cannot end
-            // before the mark and leave the call busy for ever.
-            _ = SendCallAsync(call.Key, messages, cancellationToken);
+            LogTakenOver(pending.Count, cutoff);
+            Dispatch(pending);
         }
+
+        return pending.Count;
     }
 
-    /// <summary>One call's messages, in order; a failure stops the call there and lets the rest be read again.</summary>
-    private async Task SendCallAsync(Guid callId, List<OutboxMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Under the gate: holds the row and queues it on its call's lane, starting the lane when none runs.</summary>
+    private void Enqueue(OutboxMessage message)
+    {
+        if (!_held.Add(message.Id))
+        {
+            return;
+        }
+
+        if (_calls.TryGetValue(message.CallId, out var queue))
+        {
+            queue.Enqueue(message);
+            return;
+        }
+
+        _calls[message.CallId] = new Queue<OutboxMessage>([message]);
+        _ = SendCallAsync(message.CallId, _stopping.Token);
+    }
+
+    /// <summary>One call's rows, in order, until its queue is empty; a failed send is tried again until it succeeds or the service stops.</summary>
+    private async Task SendCallAsync(Guid callId, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        var sent = 0;
         try
         {
             await _lanes.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                foreach (var message in messages)
+                while (true)
                 {
-                    await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
-                    _sent.Enqueue(message);
+                    OutboxMessage next;
+                    lock (_gate)
+                    {
+                        var queue = _calls[callId];
+                        if (!queue.TryPeek(out next!))
+                        {
+                            _calls.Remove(callId);
+                            return;
+                        }
+                    }
+
+                    await DispatchWithRetryAsync(next, cancellationToken).ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        _calls[callId].Dequeue();
+                    }
+
+                    _sent.Enqueue(next);
                     _sentSignal.Notify();
-                    sent++;
                 }
             }
             finally
@@ -136,23 +218,26 @@ public sealed partial class OutboxDispatcher(
                 _lanes.Release();
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (!cancellationToken.IsCancellationRequested)
-            {
-                LogDispatchFailed(e);
-            }
+            // Stopping: the rows not sent stay in the outbox for the next start.
         }
-        finally
-        {
-            // What was not sent is read again, after what went before it.
-            foreach (var message in messages.Skip(sent))
-            {
-                _held.TryRemove(message.Id, out _);
-            }
+    }
 
-            _busyCalls.TryRemove(callId, out _);
-            signal.Notify();
+    private async Task DispatchWithRetryAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await DispatchAsync(message, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+            {
+                LogSendFailed(e, message.CallId, message.Id);
+                await Task.Delay(_settings.Value.OutboxPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -167,10 +252,10 @@ public sealed partial class OutboxDispatcher(
                 if (_sent.IsEmpty)
                 {
                     // Asleep while nothing is sent.
-                    await _sentSignal.WaitAsync(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await _sentSignal.WaitAsync(_settings.Value.OutboxPollInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
 
-                await Task.Delay(DeleteInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(DeleteInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             var batch = new List<OutboxMessage>();
@@ -183,16 +268,19 @@ public sealed partial class OutboxDispatcher(
             {
                 try
                 {
-                    await using var session = store.LightweightSession();
+                    await using var session = _store.LightweightSession();
                     foreach (var message in batch)
                     {
                         session.Delete(message);
                     }
 
                     await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-                    foreach (var message in batch)
+                    lock (_gate)
                     {
-                        _held.TryRemove(message.Id, out _);
+                        foreach (var message in batch)
+                        {
+                            _held.Remove(message.Id);
+                        }
                     }
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -209,7 +297,7 @@ public sealed partial class OutboxDispatcher(
                     }
 
                     // The rows stay held (not sent again); their delete is tried again after the poll interval.
-                    await Task.Delay(settings.Value.OutboxPollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await Task.Delay(_settings.Value.OutboxPollInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
             else if (stopping)
@@ -222,7 +310,7 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Rows an earlier version kept after sending (marked <see cref="OutboxMessage.SentAt"/>): removed at start.</summary>
     private async Task PurgeSentAsync(CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
+        await using var session = _store.LightweightSession();
         session.DeleteWhere<OutboxMessage>(message => message.SentAt != null);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -231,15 +319,15 @@ public sealed partial class OutboxDispatcher(
     {
         var type = Type.GetType(message.MessageType, throwOnError: true)!;
         var body = JsonSerializer.Deserialize(message.Body, type, JsonSerializerOptions.Web)!;
-        using var activity = telemetry.StartDispatch(message, type.Name, time.GetUtcNow());
+        using var activity = _telemetry.StartDispatch(message, type.Name, _time.GetUtcNow());
         if (message.Destination is { } destination)
         {
-            var endpoint = await bus.GetSendEndpoint(new Uri(destination)).ConfigureAwait(false);
+            var endpoint = await _bus.GetSendEndpoint(new Uri(destination)).ConfigureAwait(false);
             await endpoint.Send(body, type, Pipe.Execute<SendContext>(context => Stamp(context, message)), cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await bus.Publish(body, type, Pipe.Execute<PublishContext>(context => Stamp(context, message)), cancellationToken).ConfigureAwait(false);
+            await _bus.Publish(body, type, Pipe.Execute<PublishContext>(context => Stamp(context, message)), cancellationToken).ConfigureAwait(false);
         }
 
         LogDispatched(message.CallId, message.TransferId, type.Name, message.Destination ?? "publish");
@@ -259,6 +347,12 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId} transfer {TransferId}: {MessageType} dispatched to {Destination}")]
     private partial void LogDispatched(Guid callId, Guid transferId, string messageType, string destination);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; what was not sent is read again at the next signal or poll")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox read or delete failed; tried again at the next poll")]
     private partial void LogDispatchFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: sending outbox message {MessageId} failed; trying again (the call's later messages wait behind it)")]
+    private partial void LogSendFailed(Exception exception, Guid callId, Guid messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} outbox messages created before {Cutoff} and held by no dispatcher taken over")]
+    private partial void LogTakenOver(int count, DateTimeOffset cutoff);
 }

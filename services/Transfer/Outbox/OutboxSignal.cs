@@ -2,7 +2,7 @@ using System.Threading.Channels;
 
 namespace Trunk.Transfer.Outbox;
 
-/// <summary>Wakes the <see cref="OutboxDispatcher"/> right after a commit that stored messages, so dispatch does not wait for the next poll.</summary>
+/// <summary>Wakes a loop that otherwise waits for its poll (the <see cref="OutboxDispatcher"/>'s deleter, after a send).</summary>
 public sealed class OutboxSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -23,7 +23,7 @@ public sealed class OutboxSignal
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The poll interval passed without a signal: look anyway (another instance may have left work).
+            // The poll interval passed without a signal: look anyway.
         }
     }
 }

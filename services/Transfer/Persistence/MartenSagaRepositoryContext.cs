@@ -10,7 +10,7 @@ namespace Trunk.Transfer.Persistence;
 
 /// <summary>
 /// One consumed message's view of the saga store: every change (state, outbox, timeouts, inbox row) goes into the
-/// session and is committed by one <c>SaveChangesAsync</c>, then the dispatcher is woken. The inbox row's key is the
+/// session and is committed by one <c>SaveChangesAsync</c>, then the committed messages are handed to the dispatcher. The inbox row's key is the
 /// message id: a message handled before fails the commit on it, and nothing of its second handling is kept or sent
 /// (no look-up before each message: a third of the saga's round trips to the database).
 /// </summary>
@@ -23,7 +23,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     private readonly IDocumentSession _session;
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ISagaConsumeContextFactory<IDocumentSession, TSaga> _factory;
-    private readonly OutboxSignal _signal;
+    private readonly OutboxDispatcher _dispatcher;
     private readonly TimeProvider _time;
     private readonly Action<Guid, string> _duplicate;
     private bool _inboxWritten;
@@ -32,7 +32,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         IDocumentSession session,
         ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<IDocumentSession, TSaga> factory,
-        OutboxSignal signal,
+        OutboxDispatcher dispatcher,
         TimeProvider time,
         Action<Guid, string> duplicate)
         : base(consumeContext)
@@ -40,7 +40,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         _session = session;
         _consumeContext = consumeContext;
         _factory = factory;
-        _signal = signal;
+        _dispatcher = dispatcher;
         _time = time;
         _duplicate = duplicate;
     }
@@ -102,7 +102,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     private async Task Commit(TSaga saga)
     {
         var pending = saga.Pending;
-        var hasMessages = pending.Messages.Count > 0 || pending.Scheduled.Count > 0;
+        var messages = pending.Messages.ToArray();
         foreach (var message in pending.Messages)
         {
             _session.Insert(message);
@@ -136,9 +136,9 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         }
 
         pending.Clear();
-        if (hasMessages)
+        if (messages.Length > 0)
         {
-            _signal.Notify();
+            _dispatcher.Dispatch(messages);
         }
     }
 }

@@ -21,7 +21,7 @@ namespace Trunk.Transfer.Persistence;
 public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
     IDocumentStore store,
     ISagaConsumeContextFactory<IDocumentSession, TSaga> factory,
-    OutboxSignal signal,
+    OutboxDispatcher dispatcher,
     TimeProvider time,
     ILogger<MartenSagaRepositoryContextFactory<TSaga>> logger) :
     ISagaRepositoryContextFactory<TSaga>,
@@ -33,7 +33,7 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
         where T : class
     {
         await using var session = store.LightweightSession();
-        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, signal, time, LogDuplicate);
+        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, dispatcher, time, LogDuplicate);
         await next.Send(repositoryContext).ConfigureAwait(false);
     }
 
@@ -41,7 +41,7 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
         where T : class
     {
         await using var session = store.LightweightSession();
-        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, signal, time, LogDuplicate);
+        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, dispatcher, time, LogDuplicate);
         var instances = await session.Query<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken).ConfigureAwait(false);
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances)).ConfigureAwait(false);
     }

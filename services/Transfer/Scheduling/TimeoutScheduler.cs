@@ -17,7 +17,7 @@ namespace Trunk.Transfer.Scheduling;
 /// </summary>
 public sealed partial class TimeoutScheduler(
     IDocumentStore store,
-    OutboxSignal signal,
+    OutboxDispatcher dispatcher,
     SagaShards shards,
     TimeProvider time,
     IOptions<TransferSettings> settings,
@@ -57,10 +57,11 @@ public sealed partial class TimeoutScheduler(
             return 0;
         }
 
+        var fired = new List<OutboxMessage>(due.Count);
         foreach (var timeout in due)
         {
             session.Delete(timeout);
-            session.Insert(new OutboxMessage
+            fired.Add(new OutboxMessage
             {
                 Id = timeout.Id,
                 CallId = timeout.CallId,
@@ -71,11 +72,12 @@ public sealed partial class TimeoutScheduler(
                 Body = timeout.Body,
                 TraceParent = timeout.TraceParent,
             });
+            session.Insert(fired[^1]);
             LogDue(timeout.CallId, timeout.TransferId, timeout.MessageType, timeout.DueAt);
         }
 
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        signal.Notify();
+        dispatcher.Dispatch(fired);
         return due.Count;
     }
 
