@@ -176,7 +176,7 @@ public sealed partial class CallEventQueue(
         ActivityContext.TryParse(pending.TraceParent, null, out var parent);
         var span = identity.ActivitySource.StartActivity(SpanName, ActivityKind.Consumer, parent);
         Activity.Current = current;
-        span?.SetTag("trunk.call_id", pending.CallId);
+        // No trunk.call_id: an event published outside its call's trace would put a span of the call in another trace.
         span?.SetTag("messaging.message.id", pending.MessageId);
         span?.SetTag("trunk.event_type", pending.Event.GetType().Name);
         return span;

@@ -24,15 +24,16 @@ public sealed class CallEventQueueTests(CallHistoryHost host)
     {
         Assert.NotNull(Listener);
         var call = new TransferredCall(TimeProvider.System.GetUtcNow(), "+15557200001");
+        var messageId = Guid.NewGuid();
         string traceId;
         using (var publishing = Publisher.StartActivity("publish a call event"))
         {
             traceId = publishing!.TraceId.ToString();
-            await host.PublishAsync(call.Received);
+            await host.PublishAsync(call.Received, messageId);
         }
 
         await host.WaitForSummaryAsync(call.CallId, s => s.StartedAt is not null);
-        var span = await EventuallyAsync(() => Recorded.FirstOrDefault(a => Equals(a.GetTagItem("trunk.call_id"), call.CallId) && a.Duration > TimeSpan.Zero));
+        var span = await EventuallyAsync(() => Recorded.FirstOrDefault(a => Equals(a.GetTagItem("messaging.message.id"), messageId) && a.Duration > TimeSpan.Zero));
 
         Assert.Equal(CallEventQueue.SpanName, span.DisplayName);
         Assert.Equal(ActivityKind.Consumer, span.Kind);
