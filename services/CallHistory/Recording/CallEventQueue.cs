@@ -217,9 +217,14 @@ public sealed partial class CallEventQueue(
                     done = null;
                 }
 
+                // Settled one way or the other before any later delivery is acknowledged: a multiple-ack would take it too.
                 if (await ForwardAsync(forwarding, delivery).ConfigureAwait(false))
                 {
                     await AckAsync(channel, delivery.Tag, multiple: false).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RequeueAsync(channel, delivery.Tag).ConfigureAwait(false);
                 }
             }
 
@@ -254,9 +259,21 @@ public sealed partial class CallEventQueue(
         }
         catch (Exception e) when (e is RabbitMQClientException or IOException)
         {
-            // Left unacknowledged: the broker hands it over again when this channel closes.
             LogForwardFailed(e, delivery.Properties.MessageId, RetryQueue);
             return false;
+        }
+    }
+
+    /// <summary>Gives a delivery that could not be forwarded back to the queue, to be read again.</summary>
+    private async Task RequeueAsync(IChannel channel, ulong tag)
+    {
+        try
+        {
+            await channel.BasicNackAsync(tag, multiple: false, requeue: true).ConfigureAwait(false);
+        }
+        catch (AlreadyClosedException e)
+        {
+            LogAckLost(e, tag);
         }
     }
 
@@ -288,10 +305,10 @@ public sealed partial class CallEventQueue(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} was not stored ({Reason}): forwarded to {RetryQueue}, where the bus retries it, then moves it to its error queue")]
     private partial void LogForwarded(string? messageId, string retryQueue, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not forward message {MessageId} to {RetryQueue}; it stays unacknowledged and comes again")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not forward message {MessageId} to {RetryQueue}; it goes back to the queue and comes again")]
     private partial void LogForwardFailed(Exception exception, string? messageId, string retryQueue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not acknowledge up to delivery {Tag}: the channel closed; those messages come again and are stored once")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle delivery {Tag}: the channel closed; the unacknowledged messages come again and are stored once")]
     private partial void LogAckLost(Exception exception, ulong tag);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a redelivered {EventType} of call {CallId} (message {MessageId})")]
