@@ -55,7 +55,7 @@ public static class TransferExtensions
                     e.AddConfigureEndpointCallback(endpoint =>
                     {
                         SagaShards.OneReader(endpoint);
-                        endpoint.UseFilter(new CallerHangUpsOnly());
+                        HangUpsAcknowledged.ConnectTo(endpoint);
                     });
                 });
             }

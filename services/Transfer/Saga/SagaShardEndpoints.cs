@@ -24,7 +24,7 @@ public sealed partial class SagaShardEndpoints(
                 endpoint.ConfigureConsumeTopology = false;
                 endpoint.ConcurrentMessageLimit = 1;
                 SagaShards.OneReader(endpoint);
-                endpoint.UseFilter(new CallerHangUpsOnly());
+                HangUpsAcknowledged.ConnectTo(endpoint);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.Bind(SagaShards.Exchange, binding =>

@@ -33,7 +33,6 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         Event(() => PolicyDeadline, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => RingTimeout, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => ReferRejected, e => ByTransfer(e, c => c.Message.TransferId ?? Guid.Empty));
-        Event(() => LegHungUp, e => ByCall(e));
         Event(() => CallEnded, e => ByCall(e));
 
         // An event the current state does not expect (a late timeout, a duplicate ringing, the endpoint's BYE) is
@@ -157,12 +156,10 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 })
                 .TransitionTo(Completed));
 
-        // The caller's BYE cancels the transfer in any state where it is still under way; the endpoint's BYE after
-        // the 202 does not (the caller is ours). After the bridge and after a failure the call's end only settles money.
+        // The caller's BYE ends the call (Signaling ends the target's leg itself) and fails the transfer in any state
+        // where it is still under way; the endpoint's BYE after the 202 does not end the call (the caller is ours), so
+        // it changes nothing here. After the bridge and after a failure the call's end only settles money.
         During([AwaitingPolicy, Reserving, Dialling, Ringing, Bridging],
-            When(LegHungUp, c => c.Message.Leg == LegSide.Caller)
-                .Then(c => CallerGone(actions, logger, c.Saga))
-                .TransitionTo(Failed),
             When(CallEnded)
                 .Then(c => CallerGone(actions, logger, c.Saga))
                 .TransitionTo(Failed));
@@ -228,8 +225,6 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
     public Event<RingTimeoutElapsed> RingTimeout { get; private set; } = null!;
 
     public Event<ReferRejected> ReferRejected { get; private set; } = null!;
-
-    public Event<LegHungUp> LegHungUp { get; private set; } = null!;
 
     public Event<CallEnded> CallEnded { get; private set; } = null!;
 

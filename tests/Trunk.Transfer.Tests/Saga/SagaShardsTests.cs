@@ -45,7 +45,7 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
     }
 
     [Fact]
-    public void When_the_saga_is_sharded_Should_route_every_event_the_state_machine_consumes()
+    public void When_the_saga_is_sharded_Should_route_every_event_the_state_machine_consumes_and_no_legs_hang_up()
     {
         var machine = fixture.Host.Services.GetRequiredService<TransferStateMachine>();
 
@@ -56,9 +56,10 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
             {
                 typeof(ReferReceived), typeof(TransferAllowed), typeof(TransferDenied), typeof(FundsReserved), typeof(InsufficientFunds),
                 typeof(TargetRinging), typeof(TargetAnswered), typeof(TargetFailed), typeof(CallBridged), typeof(ReferRejected),
-                typeof(LegHungUp), typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed),
+                typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed),
             },
             types.ToHashSet());
+        Assert.DoesNotContain(typeof(LegHungUp), types);
     }
 
     [Fact]
@@ -72,30 +73,43 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
         Assert.Equal(HealthStatus.Healthy, health.Status);
         Assert.Contains(exchanges, e => e.Name == "Trunk.Contracts.Transfers:TargetRinging");
         Assert.Contains(exchanges, e => e.Name == "Trunk.Contracts.Policy:FundsReserved");
+        Assert.DoesNotContain(exchanges, e => e.Name == LegHungUpExchange);
         Assert.All(exchanges, e => Assert.Equal((ExchangeType.Fanout, true, false), (e.ExchangeType, e.Durable, e.AutoDelete)));
     }
 
     /// <summary>
-    /// The endpoint's and the target's hang-ups are acknowledged in front of the saga (<see cref="CallerHangUpsOnly"/>):
-    /// not one of them may end in a shard's <c>_skipped</c> queue, and the caller's, queued behind them, still reaches
-    /// the saga.
+    /// A broker set up by a build that routed every leg's hang-up to the saga still delivers them to the shards: they are
+    /// acknowledged in front of the saga (<see cref="HangUpsAcknowledged"/>), not one ends in a shard's <c>_skipped</c>
+    /// queue, and the call's end behind them still reaches the saga.
     /// </summary>
     [Fact]
-    public async Task When_legs_other_than_the_callers_hang_up_Should_consume_them_before_the_saga_without_skipping_any()
+    public async Task When_an_earlier_builds_binding_still_routes_hang_ups_Should_consume_them_before_the_saga_without_skipping_any()
     {
         var transfer = new TransferScenario(fixture.Policy, fixture.Signaling, () => fixture.Host.Bus);
         await transfer.DialledAsync();
         var skippedBefore = await SkippedAsync();
-
-        foreach (var leg in new[] { LegSide.Endpoint, LegSide.Target })
+        await using var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(LegHungUpExchange, ExchangeType.Fanout, durable: true);
+        await channel.ExchangeBindAsync(SagaShards.Exchange, LegHungUpExchange, routingKey: "");
+        try
         {
-            await transfer.PublishAsync(new LegHungUp(transfer.CallId, TransferScenario.Now, "signaling-test", leg, leg, 200, null));
-        }
+            foreach (var leg in new[] { LegSide.Endpoint, LegSide.Target, LegSide.Caller })
+            {
+                await transfer.PublishAsync(new LegHungUp(transfer.CallId, TransferScenario.Now, "signaling-test", leg, leg, 200, null));
+            }
 
-        await transfer.PublishAsync(new LegHungUp(transfer.CallId, TransferScenario.Now, "signaling-test", LegSide.Caller, LegSide.Caller, 200, null));
-        await transfer.ExpectAsync<CancelTarget>();
-        Assert.Equal(skippedBefore, await SkippedAsync());
+            await transfer.PublishAsync(new CallEnded(transfer.CallId, TransferScenario.Now, "signaling-test", TimeSpan.FromSeconds(20), "caller_hangup", 200, 16));
+            await transfer.ExpectAsync<CancelTarget>();
+            Assert.Equal(skippedBefore, await SkippedAsync());
+        }
+        finally
+        {
+            await channel.ExchangeUnbindAsync(SagaShards.Exchange, LegHungUpExchange, routingKey: "");
+        }
     }
+
+    private const string LegHungUpExchange = "Trunk.Contracts.Calls:LegHungUp";
 
     private static async Task<uint> SkippedAsync()
     {

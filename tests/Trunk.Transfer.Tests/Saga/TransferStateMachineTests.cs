@@ -236,7 +236,9 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
         var transfer = NewTransfer();
         await transfer.DialledAsync();
 
+        // What Signaling publishes when the caller's BYE ends the call: the leg's hang-up, then the call's end.
         await transfer.PublishAsync(new LegHungUp(transfer.CallId, TransferScenario.Now, "signaling-test", LegSide.Caller, LegSide.Caller, 200, null));
+        await transfer.PublishAsync(new CallEnded(transfer.CallId, TransferScenario.Now, "signaling-test", TimeSpan.FromSeconds(20), "caller_hangup", 200, 16));
 
         await transfer.ExpectAsync<CancelTarget>();
         Assert.Equal(487, (await LoadAsync(transfer.TransferId, "Failed")).OutcomeCode);
