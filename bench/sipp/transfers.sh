@@ -69,12 +69,14 @@ common_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$
 
 # The settings that make a variant, per service: variant_env VARIANT SERVICE. Variants: before (the code before the
 # tuning, from $BEFORE_ROOT), one-queue (today's code, the saga on one queue), sharded (today's code, 4 shards),
-# shards16 (today's code, 16 shards).
+# shards16 (today's code, 16 shards), workstation-gc (today's code, every service on the workstation garbage collector,
+# non-concurrent).
 variant_env() {
   case "$1:$2" in
     one-queue:Transfer) echo "Transfer__SagaShards=1" ;;
     sharded:Transfer) echo "Transfer__SagaShards=4" ;;
     shards16:Transfer) echo "Transfer__SagaShards=16" ;;
+    workstation-gc:*) echo "DOTNET_gcServer=0 DOTNET_gcConcurrent=0" ;;
   esac
 }
 
