@@ -14,7 +14,8 @@ namespace Trunk.Transfer.Outbox;
 /// message id, and deletes it. The saga's repository and the timeout scheduler hand each committed row over in memory
 /// (<see cref="Dispatch"/>), so a message leaves right after its commit without a read of the outbox; the table is read
 /// only for rows no running dispatcher holds: at start, every row older than this process (left by a stopped
-/// instance), and on every poll, rows older than <see cref="OrphanAge"/> (committed by an instance that stopped since).
+/// instance; rows handed over before that read wait behind it), and on every poll, rows older than
+/// <see cref="OrphanAge"/> (committed by an instance that stopped since).
 /// A call's rows go out on a lane of their own, one after another, each after the broker's confirm; a failed send is
 /// tried again in place, so a call's order holds while the broker is away. Sent rows are deleted in batches beside the
 /// sending and stay held until their delete commits. A crash between the send and the delete sends the message again
@@ -53,6 +54,9 @@ public sealed partial class OutboxDispatcher : BackgroundService
     /// <summary>Rows queued, in flight or waiting for their delete: never taken again.</summary>
     private readonly HashSet<Guid> _held = [];
 
+    /// <summary>Rows handed over before the first read of the outbox: they follow the rows a stopped instance left.</summary>
+    private List<OutboxMessage>? _beforeFirstRead = [];
+
     private readonly ConcurrentQueue<OutboxMessage> _sent = new();
     private readonly OutboxSignal _sentSignal = new();
     private readonly SemaphoreSlim _lanes = new(Lanes, Lanes);
@@ -81,6 +85,12 @@ public sealed partial class OutboxDispatcher : BackgroundService
         ArgumentNullException.ThrowIfNull(committed);
         lock (_gate)
         {
+            if (_beforeFirstRead is not null)
+            {
+                _beforeFirstRead.AddRange(committed);
+                return;
+            }
+
             foreach (var message in committed)
             {
                 Enqueue(message);
@@ -121,6 +131,8 @@ public sealed partial class OutboxDispatcher : BackgroundService
                 {
                     // A backlog: the next batch at once.
                 }
+
+                ReleaseHandedOver();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -157,10 +169,38 @@ public sealed partial class OutboxDispatcher : BackgroundService
         if (pending.Count > 0)
         {
             LogTakenOver(pending.Count, cutoff);
-            Dispatch(pending);
+            lock (_gate)
+            {
+                foreach (var message in pending)
+                {
+                    Enqueue(message);
+                }
+            }
         }
 
         return pending.Count;
+    }
+
+    /// <summary>
+    /// After the first whole read: the rows this instance committed meanwhile are queued behind the ones read (a call
+    /// whose saga went on after a restart keeps its order).
+    /// </summary>
+    private void ReleaseHandedOver()
+    {
+        lock (_gate)
+        {
+            if (_beforeFirstRead is null)
+            {
+                return;
+            }
+
+            foreach (var message in _beforeFirstRead)
+            {
+                Enqueue(message);
+            }
+
+            _beforeFirstRead = null;
+        }
     }
 
     /// <summary>Under the gate: holds the row and queues it on its call's lane, starting the lane when none runs.</summary>

@@ -2,7 +2,11 @@ using System.Text.Json;
 using Marten;
 using MassTransit;
 using Trunk.Contracts.Transfers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Trunk.Transfer.Outbox;
+using Trunk.Transfer.Telemetry;
 
 namespace Trunk.Transfer.Tests.Saga;
 
@@ -32,6 +36,51 @@ public sealed class OutboxTakeOverTests(TransferHostFixture fixture)
 
         Assert.Equal([100, 180, 200], fixture.Signaling.For(callId).OfType<SendReferNotify>().Select(n => n.SipCode));
         await WaitUntilDeletedAsync(transferId);
+    }
+
+    /// <summary>
+    /// A restarted instance: a row committed after the start but handed over before the first read of the outbox waits
+    /// behind the rows of the same call that the stopped instance left.
+    /// </summary>
+    [Fact]
+    public async Task When_a_row_is_handed_over_before_the_first_read_Should_send_it_after_the_rows_left_before_the_start()
+    {
+        var callId = NewId.NextGuid();
+        var transferId = NewId.NextGuid();
+        var now = DateTimeOffset.UtcNow;
+        // Younger than the orphan age, so the fixture's own running dispatcher leaves it alone; older than the restart.
+        var left = Row(callId, transferId, now, new SendReferNotify(callId, now, transferId, 180, "Ringing", false));
+        await using (var session = fixture.Host.Store.LightweightSession())
+        {
+            session.Insert(left);
+            await session.SaveChangesAsync();
+        }
+
+        await Task.Delay(20);
+
+        var services = fixture.Host.Services;
+        using var restarted = new OutboxDispatcher(services.GetRequiredService<IDocumentStore>(), fixture.Host.Bus,
+            services.GetRequiredService<TransferTelemetry>(), TimeProvider.System, services.GetRequiredService<IOptions<TransferSettings>>(),
+            NullLogger<OutboxDispatcher>.Instance);
+        var committed = Row(callId, transferId, DateTimeOffset.UtcNow, new SendReferNotify(callId, now, transferId, 200, "OK", true));
+        await using (var session = fixture.Host.Store.LightweightSession())
+        {
+            session.Insert(committed);
+            await session.SaveChangesAsync();
+        }
+
+        restarted.Dispatch([committed]);
+        await restarted.StartAsync(CancellationToken.None);
+        try
+        {
+            await fixture.Signaling.WaitFor<SendReferNotify>(callId, notify => notify.Final);
+            Assert.Equal([180, 200], fixture.Signaling.For(callId).OfType<SendReferNotify>().Select(n => n.SipCode));
+            await WaitUntilDeletedAsync(transferId);
+        }
+        finally
+        {
+            await restarted.StopAsync(CancellationToken.None);
+        }
     }
 
     private static OutboxMessage Row<T>(Guid callId, Guid transferId, DateTimeOffset createdAt, T message) => new()

@@ -57,6 +57,9 @@ public sealed class TransferHost : IAsyncDisposable
             {
                 e.Name = SignalingQueue;
                 e.ConfigureConsumeTopology = false;
+
+                // In queue order, as Signaling takes a call's commands: the log's order is the order they were sent in.
+                e.ConcurrentMessageLimit = 1;
             });
             bus.AddConsumer<PublishedRecorder>().Endpoint(e =>
             {
