@@ -77,7 +77,8 @@ internal sealed partial class ReferHandler(
             (uint)(refer.CSeq?.Number ?? 0), transfer.NotifyRequested, decision));
         if (published && decision is { FundsRequested: true })
         {
-            // Behind the ReferReceived on the call's lane: confirmed after it, so Policy's answer reaches the saga's shard after it too.
+            // Behind the ReferReceived on the call's lane: confirmed after it, so Policy's answer reaches the saga's
+            // shard after it too.
             events.Publish(new ReserveFunds(call.Id, time.GetUtcNow(), transfer.Id, call.Trunk.AccountId, transfer.TargetNumber,
                 settings.Value.ReservedMinutes));
         }

@@ -10,9 +10,9 @@ namespace Trunk.Transfer.Persistence;
 
 /// <summary>
 /// One consumed message's view of the saga store: every change (state, outbox, timeouts, inbox row) goes into the
-/// session and is committed by one <c>SaveChangesAsync</c>, then the committed messages are handed to the dispatcher. The inbox row's key is the
-/// message id: a message handled before fails the commit on it, and nothing of its second handling is kept or sent
-/// (no look-up before each message: a third of the saga's round trips to the database).
+/// session and is committed by one <c>SaveChangesAsync</c>, then the committed messages are handed to the dispatcher.
+/// The inbox row's key is the message id: a message handled before fails the commit on it, and nothing of its second
+/// handling is kept or sent (no look-up before each message: a third of the saga's round trips to the database).
 /// </summary>
 internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>,
