@@ -39,8 +39,6 @@ public sealed partial class CallEventQueue(
     /// <summary>What the span of each recorded delivery is called.</summary>
     public const string SpanName = "callhistory record";
 
-    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
-
     private readonly string _prefix = settings.Value.QueuePrefix ?? "";
 
     /// <summary>The bus's consumer lag (every service's, on the dashboard and in the alerts), for the deliveries read here.</summary>
@@ -61,7 +59,7 @@ public sealed partial class CallEventQueue(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var wait = TimeSpan.FromSeconds(1);
+        var backoff = new BrokerBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -72,11 +70,10 @@ public sealed partial class CallEventQueue(
             catch (Exception e) when (e is IOException or RabbitMQClientException)
             {
                 _notReady = e.Message;
-                LogBrokerAway(e, Queue, wait);
+                LogBrokerAway(e, Queue, backoff.Next);
             }
 
-            await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestWait.Ticks));
+            await backoff.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
     }
 

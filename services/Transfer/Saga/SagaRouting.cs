@@ -25,8 +25,6 @@ public sealed partial class SagaRouting(
 {
     public const string HealthCheckName = "saga-routing";
 
-    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
-
     private volatile string? _notReady = "not declared yet";
 
     /// <summary>The exchanges of the routed message types, named and declared as MassTransit names and declares them.</summary>
@@ -46,7 +44,7 @@ public sealed partial class SagaRouting(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var wait = TimeSpan.FromSeconds(1);
+        var backoff = new BrokerBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -58,16 +56,15 @@ public sealed partial class SagaRouting(
             catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.CommandInvalid)
             {
                 _notReady = e.Message;
-                LogPluginMissing(e, SagaShards.ExchangeType, wait);
+                LogPluginMissing(e, SagaShards.ExchangeType, backoff.Next);
             }
             catch (Exception e) when (e is IOException or RabbitMQClientException)
             {
                 _notReady = e.Message;
-                LogBrokerAway(e, wait);
+                LogBrokerAway(e, backoff.Next);
             }
 
-            await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestWait.Ticks));
+            await backoff.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
     }
 
