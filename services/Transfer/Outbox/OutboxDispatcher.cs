@@ -91,10 +91,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
                 return;
             }
 
-            foreach (var message in committed)
-            {
-                Enqueue(message);
-            }
+            EnqueueAll(committed);
         }
     }
 
@@ -171,10 +168,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
             LogTakenOver(pending.Count, cutoff);
             lock (_gate)
             {
-                foreach (var message in pending)
-                {
-                    Enqueue(message);
-                }
+                EnqueueAll(pending);
             }
         }
 
@@ -194,31 +188,30 @@ public sealed partial class OutboxDispatcher : BackgroundService
                 return;
             }
 
-            foreach (var message in _beforeFirstRead)
-            {
-                Enqueue(message);
-            }
-
+            EnqueueAll(_beforeFirstRead);
             _beforeFirstRead = null;
         }
     }
 
-    /// <summary>Under the gate: holds the row and queues it on its call's lane, starting the lane when none runs.</summary>
-    private void Enqueue(OutboxMessage message)
+    /// <summary>Under the gate: holds each row not held yet and queues it on its call's lane, starting the lane when none runs.</summary>
+    private void EnqueueAll(IEnumerable<OutboxMessage> messages)
     {
-        if (!_held.Add(message.Id))
+        foreach (var message in messages)
         {
-            return;
-        }
+            if (!_held.Add(message.Id))
+            {
+                continue;
+            }
 
-        if (_calls.TryGetValue(message.CallId, out var queue))
-        {
-            queue.Enqueue(message);
-            return;
-        }
+            if (_calls.TryGetValue(message.CallId, out var queue))
+            {
+                queue.Enqueue(message);
+                continue;
+            }
 
-        _calls[message.CallId] = new Queue<OutboxMessage>([message]);
-        _ = SendCallAsync(message.CallId, _stopping.Token);
+            _calls[message.CallId] = new Queue<OutboxMessage>([message]);
+            _ = SendCallAsync(message.CallId, _stopping.Token);
+        }
     }
 
     /// <summary>One call's rows, in order, until its queue is empty; a failed send is tried again until it succeeds or the service stops.</summary>

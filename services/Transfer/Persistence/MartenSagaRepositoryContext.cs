@@ -103,7 +103,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     {
         var pending = saga.Pending;
         var messages = pending.Messages.ToArray();
-        foreach (var message in pending.Messages)
+        foreach (var message in messages)
         {
             _session.Insert(message);
         }

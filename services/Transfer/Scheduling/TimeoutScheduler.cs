@@ -61,7 +61,7 @@ public sealed partial class TimeoutScheduler(
         foreach (var timeout in due)
         {
             session.Delete(timeout);
-            fired.Add(new OutboxMessage
+            var message = new OutboxMessage
             {
                 Id = timeout.Id,
                 CallId = timeout.CallId,
@@ -71,8 +71,9 @@ public sealed partial class TimeoutScheduler(
                 MessageType = timeout.MessageType,
                 Body = timeout.Body,
                 TraceParent = timeout.TraceParent,
-            });
-            session.Insert(fired[^1]);
+            };
+            session.Insert(message);
+            fired.Add(message);
             LogDue(timeout.CallId, timeout.TransferId, timeout.MessageType, timeout.DueAt);
         }
 
