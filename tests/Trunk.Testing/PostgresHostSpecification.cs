@@ -1,7 +1,10 @@
 namespace Trunk.Testing;
 
-/// <summary><see cref="HostSpecification"/> for the hosts that keep state in PostgreSQL.</summary>
-public abstract class PostgresHostSpecification(string service) : HostSpecification(service)
+/// <summary>
+/// <see cref="HostSpecification"/> for the hosts that keep state in PostgreSQL; <paramref name="readyOnlyWith"/> names the
+/// host's own readiness checks besides the bus and PostgreSQL (a host is ready only once each of them is).
+/// </summary>
+public abstract class PostgresHostSpecification(string service, params string[] readyOnlyWith) : HostSpecification(service)
 {
     [Fact]
     public async Task When_PostgreSQL_is_unreachable_Should_report_not_ready_naming_postgresql()
@@ -29,6 +32,7 @@ public abstract class PostgresHostSpecification(string service) : HostSpecificat
     {
         ArgumentNullException.ThrowIfNull(report);
         Assert.Equal("Healthy", report.Check("postgresql").Status);
-        Assert.Equal(2, report.Checks.Count);
+        Assert.All(readyOnlyWith, check => Assert.Equal("Healthy", report.Check(check).Status));
+        Assert.Equal(2 + readyOnlyWith.Length, report.Checks.Count);
     }
 }
