@@ -15,7 +15,7 @@ namespace Trunk.Sip.Transactions;
 /// to an INVITE, the wire form of its ACK (§17.1.1.2: each retransmitted final response is ACKed again), never the
 /// parsed request or response (bench/results/b2bua.md).
 /// </remarks>
-public sealed class ClientTransaction
+public sealed class ClientTransaction : ITransactionEffects<SipMessage>
 {
     private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
@@ -27,7 +27,7 @@ public sealed class ClientTransaction
     private SipPacket? _ack;
 
     internal ClientTransaction(SipRequest request, SipDestination destination, ClientTransactionKey key, ISipSender sender,
-        SipTimers timers, TimeProvider time, Action<ClientTransaction, SipResponse> onResponse,
+        SipTimers timers, TransactionClock clock, Action<ClientTransaction, SipResponse> onResponse,
         Action<ClientTransaction, TransactionFailure> onFailure, Action<ClientTransaction> onTerminated)
     {
         _request = request;
@@ -38,7 +38,7 @@ public sealed class ClientTransaction
         _onFailure = onFailure;
         _onTerminated = onTerminated;
         var table = request.Method == SipMethod.Invite ? TransactionTables.InviteClient : TransactionTables.NonInviteClient;
-        _machine = new TransactionMachine<SipMessage>(table, timers, destination.Protocol.IsReliable(), time, Apply);
+        _machine = new TransactionMachine<SipMessage>(table, timers, destination.Protocol.IsReliable(), clock, this);
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ public sealed class ClientTransaction
         _machine.Fire(input, response);
     }
 
-    private void Apply(Transition row, SipMessage? message)
+    void ITransactionEffects<SipMessage>.Apply(Transition row, SipMessage? message)
     {
         if ((row.Actions & SendRequest) != 0)
         {

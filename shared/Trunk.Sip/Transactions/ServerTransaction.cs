@@ -16,7 +16,7 @@ namespace Trunk.Sip.Transactions;
 /// finished transactions are alive at any time under load, and each kept message went to generation 2
 /// (bench/results/b2bua.md).
 /// </remarks>
-public sealed class ServerTransaction
+public sealed class ServerTransaction : ITransactionEffects<SipMessage>
 {
     private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
@@ -28,7 +28,7 @@ public sealed class ServerTransaction
     private string? _responseToTag;
 
     internal ServerTransaction(SipRequest request, SipPeer peer, ServerTransactionKey key, ISipSender sender,
-        SipTimers timers, TimeProvider time, IServerTransactionOwner owner)
+        SipTimers timers, TransactionClock clock, IServerTransactionOwner owner)
     {
         _request = request;
         Peer = peer;
@@ -40,7 +40,7 @@ public sealed class ServerTransaction
         IsInvite = request.Method == SipMethod.Invite;
         _cancelled = IsInvite ? new CancellationTokenSource() : null;
         var table = IsInvite ? TransactionTables.InviteServer : TransactionTables.NonInviteServer;
-        _machine = new TransactionMachine<SipMessage>(table, timers, peer.Protocol.IsReliable(), time, Apply);
+        _machine = new TransactionMachine<SipMessage>(table, timers, peer.Protocol.IsReliable(), clock, this);
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ public sealed class ServerTransaction
         return true;
     }
 
-    private void Apply(Transition row, SipMessage? message)
+    void ITransactionEffects<SipMessage>.Apply(Transition row, SipMessage? message)
     {
         if ((row.Actions & SendTrying) != 0 && ActiveRequest is { } request)
         {

@@ -14,7 +14,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     private readonly ConcurrentDictionary<ServerTransactionKey, ServerTransaction> _servers = new();
     private readonly ConcurrentDictionary<ClientTransactionKey, ClientTransaction> _clients = new();
     private readonly ISipSender _sender;
-    private readonly TimeProvider _time;
+    private readonly TransactionClock _clock;
     private readonly SipTimers _timers;
     private readonly ILogger _logger;
 
@@ -26,7 +26,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     public TransactionLayer(ISipSender sender, TimeProvider time, SipTimers timers, ILogger logger)
     {
         _sender = sender;
-        _time = time;
+        _clock = new TransactionClock(time);
         _timers = timers;
         _logger = logger;
         _removeClient = t => _clients.TryRemove(new KeyValuePair<ClientTransactionKey, ClientTransaction>(t.Key, t));
@@ -53,7 +53,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
             throw new ArgumentException("A client transaction needs a non-ACK request with a Via branch and a CSeq.", nameof(request));
         }
 
-        var transaction = new ClientTransaction(request, destination, key, _sender, _timers, _time, onResponse, onFailure, _removeClient);
+        var transaction = new ClientTransaction(request, destination, key, _sender, _timers, _clock, onResponse, onFailure, _removeClient);
         if (!_clients.TryAdd(key, transaction))
         {
             throw new ArgumentException($"A client transaction with branch {key.Branch} and method {key.Method} exists.", nameof(request));
@@ -104,7 +104,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
             return;
         }
 
-        var transaction = new ServerTransaction(request, peer, key, _sender, _timers, _time, this);
+        var transaction = new ServerTransaction(request, peer, key, _sender, _timers, _clock, this);
         if (!_servers.TryAdd(key, transaction))
         {
             // A retransmission raced the original (§17.2.3 still applies): it joins the winner.

@@ -9,10 +9,12 @@ namespace Trunk.Sip.Transactions;
 /// after the transition that armed them. All timers stop in Terminated.
 /// A machine outlives its final response by up to 64·T1 (Timers D, J, L, M: 32 s over UDP), so it keeps little: its
 /// armed timers in two slots (no state of RFC 3261's machines runs more than two: A and B, E and F, G and H), no timer
-/// callback of its own (one per timer event is shared by every machine, which is the timer's state), the queue of events
-/// raised from inside an action only while there is one.
+/// callback of its own (one per timer event is shared by every machine, which is the timer's state), no delegate for its
+/// effects (its owner is the <see cref="ITransactionEffects{TMessage}"/>), the queue of events
+/// raised from inside an action only while there is one. The timers that end a finished transaction (D, I, J, K, L, M)
+/// wait in the <see cref="TransactionClock"/>'s queues, not as timers of their own.
 /// </summary>
-public sealed class TransactionMachine<TMessage> where TMessage : class
+public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMessage : class
 {
     private static readonly (TransactionAction Action, TransactionEvent Timer)[] TimerActions =
     [
@@ -36,21 +38,22 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
     private readonly TransitionTable _table;
     private readonly SipTimers _timers;
     private readonly bool _reliable;
-    private readonly TimeProvider _time;
-    private readonly Action<Transition, TMessage?> _effects;
+    private readonly TransactionClock _clock;
+    private readonly ITransactionEffects<TMessage> _effects;
     private ArmedTimer _first;
     private ArmedTimer _second;
     private Queue<(TransactionEvent Input, TMessage? Message)>? _pending;
     private TimeSpan _retransmitInterval;
+    private int _lastTicket;
     private bool _running;
 
-    public TransactionMachine(TransitionTable table, SipTimers timers, bool reliable, TimeProvider time,
-        Action<Transition, TMessage?> effects)
+    internal TransactionMachine(TransitionTable table, SipTimers timers, bool reliable, TransactionClock clock,
+        ITransactionEffects<TMessage> effects)
     {
         _table = table;
         _timers = timers;
         _reliable = reliable;
-        _time = time;
+        _clock = clock;
         _effects = effects;
         State = table.Initial;
         _retransmitInterval = timers.T1;
@@ -113,7 +116,7 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
             ArmTimers(row.Actions, input);
         }
 
-        _effects(row, message);
+        _effects.Apply(row, message);
         return true;
     }
 
@@ -136,44 +139,61 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
             return;
         }
 
-        Take(timer)?.Dispose();
+        Take(timer).Timer?.Dispose();
         if (due.Value <= TimeSpan.Zero)
         {
             Enqueue(timer, null);
             return;
         }
 
-        var armed = new ArmedTimer(timer, TransactionTimer.Start(_time, Callbacks[(int)timer], this, due.Value));
-        if (_first.Timer is null)
+        if (_first.IsArmed && _second.IsArmed)
         {
-            _first = armed;
+            throw new InvalidOperationException($"{timer} would be the third timer running in {State} ({_first.Event}, {_second.Event}).");
         }
-        else if (_second.Timer is null)
+
+        ArmedTimer armed;
+        if (EndsTheTransaction(timer))
+        {
+            armed = new ArmedTimer(timer, null, ++_lastTicket);
+            _clock.Schedule(due.Value, this, timer, armed.Ticket);
+        }
+        else
+        {
+            armed = new ArmedTimer(timer, TransactionTimer.Start(_clock.Time, Callbacks[(int)timer], this, due.Value), 0);
+        }
+
+        if (_first.IsArmed)
         {
             _second = armed;
         }
         else
         {
-            armed.Timer!.Dispose();
-            throw new InvalidOperationException($"{timer} would be the third timer running in {State} ({_first.Event}, {_second.Event}).");
+            _first = armed;
         }
     }
 
+    /// <summary>
+    /// The timers that only keep a finished transaction to absorb retransmissions, of one duration per layer and armed
+    /// once: they go to the clock's queues.
+    /// </summary>
+    private static bool EndsTheTransaction(TransactionEvent timer) => timer is TransactionEvent.TimerD or TransactionEvent.TimerI
+        or TransactionEvent.TimerJ or TransactionEvent.TimerK or TransactionEvent.TimerL or TransactionEvent.TimerM;
+
     private void Enqueue(TransactionEvent input, TMessage? message) => (_pending ??= new Queue<(TransactionEvent, TMessage?)>()).Enqueue((input, message));
 
-    /// <summary>Removes the timer armed for <paramref name="timer"/>, if any, and returns it.</summary>
-    private ITimer? Take(TransactionEvent timer)
+    /// <summary>Removes the timer armed for <paramref name="timer"/>, if any, and returns it (default when none).</summary>
+    private ArmedTimer Take(TransactionEvent timer)
     {
-        ITimer? taken = null;
-        if (_first.Timer is not null && _first.Event == timer)
+        var taken = default(ArmedTimer);
+        if (_first.IsArmed && _first.Event == timer)
         {
-            taken = _first.Timer;
+            taken = _first;
             _first = _second;
             _second = default;
         }
-        else if (_second.Timer is not null && _second.Event == timer)
+        else if (_second.IsArmed && _second.Event == timer)
         {
-            taken = _second.Timer;
+            taken = _second;
             _second = default;
         }
 
@@ -184,6 +204,22 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
     {
         lock (_gate)
         {
+            Take(timer);
+        }
+
+        Fire(timer);
+    }
+
+    void IFixedDelayTarget.OnFixedDelay(TransactionEvent timer, int ticket)
+    {
+        lock (_gate)
+        {
+            if (!(_first.Event == timer && _first.Ticket == ticket) && !(_second.Event == timer && _second.Ticket == ticket))
+            {
+                // Disarmed (the transaction ended otherwise) or armed again since: not this entry's timer any more.
+                return;
+            }
+
             Take(timer);
         }
 
@@ -220,14 +256,14 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
     /// </summary>
     private void StopTimersWithoutRow()
     {
-        if (_second.Timer is not null && !_table.TryFind(State, _second.Event, out _))
+        if (_second.IsArmed && !_table.TryFind(State, _second.Event, out _))
         {
-            Take(_second.Event)!.Dispose();
+            Take(_second.Event).Timer?.Dispose();
         }
 
-        if (_first.Timer is not null && !_table.TryFind(State, _first.Event, out _))
+        if (_first.IsArmed && !_table.TryFind(State, _first.Event, out _))
         {
-            Take(_first.Event)!.Dispose();
+            Take(_first.Event).Timer?.Dispose();
         }
     }
 
@@ -239,5 +275,9 @@ public sealed class TransactionMachine<TMessage> where TMessage : class
         _second = default;
     }
 
-    private readonly record struct ArmedTimer(TransactionEvent Event, ITimer? Timer);
+    /// <summary>A timer of the <see cref="TransactionClock.Time"/>, or a ticket of the clock's queues.</summary>
+    private readonly record struct ArmedTimer(TransactionEvent Event, ITimer? Timer, int Ticket)
+    {
+        public bool IsArmed => Timer is not null || Ticket != 0;
+    }
 }

@@ -4,16 +4,20 @@ using Trunk.Sip.Transactions;
 namespace Trunk.Sip.Tests.Transactions;
 
 /// <summary>Drives a bare <see cref="TransactionMachine{TMessage}"/> on a fake clock and records what it did.</summary>
-internal sealed class MachineHarness
+internal sealed class MachineHarness : ITransactionEffects<string>
 {
     public MachineHarness(TransitionTable table, bool reliable = false)
     {
-        Machine = new TransactionMachine<string>(table, Timers, reliable, Clock, (row, _) => Log.Add((Clock.GetUtcNow() - Start, row)));
+        TransactionClock = new TransactionClock(Clock);
+        Machine = new TransactionMachine<string>(table, Timers, reliable, TransactionClock, this);
     }
 
     public SipTimers Timers { get; } = new();
 
     public FakeTimeProvider Clock { get; } = new();
+
+    /// <summary>The machine's clock: its queues hold the timers that end a finished transaction (D, I, J, K, L, M).</summary>
+    public TransactionClock TransactionClock { get; }
 
     public DateTimeOffset Start => new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -22,6 +26,8 @@ internal sealed class MachineHarness
     public List<(TimeSpan At, Transition Row)> Log { get; } = [];
 
     public TransactionState State => Machine.State;
+
+    void ITransactionEffects<string>.Apply(Transition row, string? message) => Log.Add((Clock.GetUtcNow() - Start, row));
 
     public IEnumerable<TimeSpan> TimesOf(TransactionAction action) =>
         Log.Where(e => (e.Row.Actions & action) != 0).Select(e => e.At);
