@@ -12,7 +12,8 @@
 # SIP_TRACE=false creates the bench trunk with SIP tracing off (to measure what the trace costs).
 # GC_TRACE=dir also records each B2BUA step's GC events and allocation samples (dotnet-trace, runtime GC keyword at
 # verbose level) into dir/b2bua-RATE.nettrace (GC pauses by generation, allocation by type) and prints each step's pauses by
-# generation and promoted bytes (bench/Trunk.GcPauses): tracing slows Signaling, so these steps' latencies are not figures.
+# generation, their mark and compaction phases, the promoted bytes and the sampled allocations by our code's frame and
+# by type (bench/Trunk.GcPauses): tracing slows Signaling, so these steps' latencies are not figures.
 # Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIP_TRACE=false] [GC_TRACE=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
@@ -189,7 +190,7 @@ for rate in $b2bua_rates; do
   echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load;" \
     "GC: ${kb:-?} KB allocated per call, ${pause:-?} s paused (longest second ${pause_max:-?} ms), collections gen0/1/2 ${gen0:-?}/${gen1:-?}/${gen2:-?}, gen2 ${gen2_mb:-?} MB"
   rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | ${kb:-–} | ${pause:-–} | ${gen0:-–}/${gen1:-–}/${gen2:-–} | $load |"$'\n'
-  [ -z "${GC_TRACE:-}" ] || dotnet bench/Trunk.GcPauses/bin/Release/net10.0/Trunk.GcPauses.dll "$GC_TRACE/b2bua-$rate.nettrace" || true
+  [ -z "${GC_TRACE:-}" ] || dotnet bench/Trunk.GcPauses/bin/Release/net10.0/Trunk.GcPauses.dll --allocations "$GC_TRACE/b2bua-$rate.nettrace" || true
   [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling-host.log"; break; }
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
   best_b2bua=$rate; best_b2bua_lat="p50 $p50 ms, p99 $p99 ms"
