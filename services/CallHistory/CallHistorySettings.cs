@@ -20,8 +20,13 @@ public sealed class CallHistorySettings
     /// <summary>Runs the async daemon (hangup analysis) in this process; several instances elect one leader per schema.</summary>
     public bool RunProjectionDaemon { get; set; } = true;
 
-    /// <summary>Parallel writers of call events (a call always goes to the same one); see <see cref="Recording.CallEventWriter"/>.</summary>
-    public int Writers { get; set; } = 2;
+    /// <summary>
+    /// Parallel writers of call events (a call always goes to the same one); see <see cref="Recording.CallEventWriter"/>.
+    /// One by default: the async daemon passes an event only once every event numbered before it is committed, so with
+    /// two writers the events of one transaction wait for the other's commit as well (the hangup analysis lagged a few
+    /// hundred ms more at 300 calls/s, for no more events per second on two cores: bench/results/callhistory.md).
+    /// </summary>
+    public int Writers { get; set; } = 1;
 
     /// <summary>
     /// The most call events one writer appends in one transaction. When the writers are saturated, events wait in
