@@ -48,6 +48,21 @@ public sealed class FinishedTransactionTests
     }
 
     [Fact]
+    public void When_a_non_invite_is_retransmitted_just_before_timer_J_Should_still_resend_its_final_and_be_gone_at_64_T1()
+    {
+        Answer("BYE", 200);
+        _clock.Advance(TimeSpan.FromMilliseconds(31_999));
+        _layer.OnRequest(Request("BYE"), Udp);
+
+        Assert.Equal(2, _sender.Texts.Length);
+        Assert.Equal(_sender.Texts[0], _sender.Texts[1]);
+        Assert.Equal(1, _layer.ServerTransactions);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, _layer.ServerTransactions);
+        Assert.Single(_user.Requests);
+    }
+
+    [Fact]
     public void When_a_failure_to_an_invite_waits_for_its_ack_Should_resend_the_same_bytes_on_retransmission_and_timer_G()
     {
         var (request, response) = Answer("INVITE", 486, "Retry-After: 30");
