@@ -36,6 +36,15 @@ public sealed class CallHistorySettings
     public int WriterBatchSize { get; set; } = 250;
 
     /// <summary>
+    /// How long a writer that found only a few events waiting (fewer than a quarter of
+    /// <see cref="WriterBatchSize"/>) waits for more before it commits (0: never). At a few hundred events a second
+    /// each transaction otherwise holds two or three events, and PostgreSQL's work per transaction (the commit, the
+    /// daemon's cycle behind it) dominated CallHistory's cost per transfer (bench/results/transfers.md); a busy writer
+    /// finds full batches and never waits. The events' history and acknowledgements are this much later.
+    /// </summary>
+    public TimeSpan WriterLinger { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>
     /// How many event messages the queue hands over ahead of their commit (RabbitMQ prefetch and MassTransit's concurrent
     /// message limit): the writers' batches are made of these, so it bounds them.
     /// </summary>
@@ -68,6 +77,11 @@ internal sealed partial class CallHistorySettingsValidator : IValidateOptions<Ca
         Range(failures, "CallHistory:WriterBatchSize", options.WriterBatchSize, 1, 10_000);
         Range(failures, "CallHistory:EventsInFlight", options.EventsInFlight, 1, 65_535);
         Range(failures, "CallHistory:AnalysisCacheSize", options.AnalysisCacheSize, 0, 1_000_000);
+        if (options.WriterLinger < TimeSpan.Zero || options.WriterLinger > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"CallHistory:WriterLinger must be between 00:00:00 and 00:00:01 (was {options.WriterLinger}).");
+        }
+
         return SettingRules.Result(failures);
     }
 

@@ -9,7 +9,8 @@ namespace Trunk.CallHistory.Recording;
 /// and a lane appends everything that queued up while its previous transaction ran (up to
 /// <see cref="CallHistorySettings.WriterBatchSize"/> events) in one Marten session: one advisory-lock statement for all
 /// the batch's calls, one lookup of all its message ids, one <c>SaveChanges</c> with the inline projections. A lane
-/// keeps the order its events were handed over in, and never writes one call in two transactions at once.
+/// keeps the order its events were handed over in, and never writes one call in two transactions at once. A lane that
+/// finds only a few events waiting gives more <see cref="CallHistorySettings.WriterLinger"/> to arrive first.
 /// A failed batch is split in halves and each half retried, down to the single event, so that one bad event fails
 /// alone (its message is retried by the bus, then moved to the error queue) and the others are stored.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed partial class CallEventWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<CallEventWriter> _logger;
     private readonly int _batchSize;
+    private readonly TimeSpan _linger;
     private readonly Channel<PendingCallEvent>[] _lanes;
     private readonly Task[] _running;
 
@@ -29,6 +31,7 @@ public sealed partial class CallEventWriter : IAsyncDisposable
         _time = time;
         _logger = logger;
         _batchSize = settings.Value.WriterBatchSize;
+        _linger = settings.Value.WriterLinger;
         _lanes = Enumerable.Range(0, settings.Value.Writers)
             .Select(_ => Channel.CreateUnbounded<PendingCallEvent>(new UnboundedChannelOptions { SingleReader = true }))
             .ToArray();
@@ -69,13 +72,23 @@ public sealed partial class CallEventWriter : IAsyncDisposable
         var batch = new List<PendingCallEvent>(_batchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < _batchSize && reader.TryRead(out var pending))
+            Take(reader, batch);
+            if (batch.Count < _batchSize / 4 && _linger > TimeSpan.Zero)
             {
-                batch.Add(pending);
+                await Task.Delay(_linger, _time).ConfigureAwait(false);
+                Take(reader, batch);
             }
 
             await CommitOrSplitAsync(batch).ConfigureAwait(false);
             batch.Clear();
+        }
+    }
+
+    private void Take(ChannelReader<PendingCallEvent> reader, List<PendingCallEvent> batch)
+    {
+        while (batch.Count < _batchSize && reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
         }
     }
 

@@ -2,12 +2,14 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.Tests.CallSummaries;
 using Trunk.CallHistory.Tests.Support;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Testing;
 
 namespace Trunk.CallHistory.Tests.Recording;
 
@@ -119,6 +121,71 @@ public sealed class CallEventWriterTests(CallHistoryHost host)
         Assert.Equal(poisonId.ToString(), faulted.MessageId);
         await using var session = host.Store.QuerySession();
         Assert.Equal([nameof(CallReceived), nameof(EndpointDialled)], (await session.Events.FetchStreamAsync(call.CallId)).Select(e => e.Data.GetType().Name).Order());
+    }
+
+    [Fact]
+    public async Task When_events_trickle_in_within_the_linger_Should_commit_them_in_one_transaction()
+    {
+        var call = new TransferredCall(TimeProvider.System.GetUtcNow(), "+15557100005");
+        await using var writer = Writer(TimeSpan.FromMilliseconds(500));
+
+        var first = writer.AppendAsync(Pending(call.Events[0]));
+        await Task.Delay(50);
+        var second = writer.AppendAsync(Pending(call.Events[1]));
+        await Task.Delay(50);
+        var third = writer.AppendAsync(Pending(call.Events[2]));
+
+        Assert.All(await Task.WhenAll(first, second, third), Assert.True);
+        var transactions = await TransactionsOf(call.CallId);
+        Assert.Equal(3, transactions.Count);
+        Assert.Single(transactions.Distinct());
+    }
+
+    [Fact]
+    public async Task When_the_linger_is_off_Should_commit_each_trickling_event_as_it_comes()
+    {
+        var call = new TransferredCall(TimeProvider.System.GetUtcNow(), "+15557100006");
+        await using var writer = Writer(TimeSpan.Zero);
+
+        Assert.True(await writer.AppendAsync(Pending(call.Events[0])));
+        Assert.True(await writer.AppendAsync(Pending(call.Events[1])));
+
+        var transactions = await TransactionsOf(call.CallId);
+        Assert.Equal(2, transactions.Distinct().Count());
+    }
+
+    [Fact]
+    public void When_the_linger_is_negative_or_over_a_second_Should_be_refused()
+    {
+        var validator = new CallHistorySettingsValidator();
+
+        Assert.True(validator.Validate(null, new CallHistorySettings { WriterLinger = TimeSpan.FromMilliseconds(-1) }).Failed);
+        Assert.True(validator.Validate(null, new CallHistorySettings { WriterLinger = TimeSpan.FromSeconds(2) }).Failed);
+        Assert.True(validator.Validate(null, new CallHistorySettings { WriterLinger = TimeSpan.Zero }).Succeeded);
+    }
+
+    private CallEventWriter Writer(TimeSpan linger) => new(
+        host.Store,
+        TimeProvider.System,
+        Options.Create(new CallHistorySettings { WriterLinger = linger }),
+        NullLogger<CallEventWriter>.Instance);
+
+    /// <summary>The transaction (PostgreSQL's xmin) that inserted each of the call's events, in stream order.</summary>
+    private async Task<IReadOnlyList<string>> TransactionsOf(Guid callId)
+    {
+        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select xmin::text from {host.Schema}.mt_events where stream_id = $1 order by version", connection);
+        command.Parameters.AddWithValue(callId);
+        var transactions = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            transactions.Add(reader.GetString(0));
+        }
+
+        return transactions;
     }
 
     private static PendingCallEvent Pending(ICallEvent e) => new(Guid.NewGuid(), e, null, null, null);
