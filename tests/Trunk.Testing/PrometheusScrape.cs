@@ -23,6 +23,10 @@ public sealed class PrometheusScrape
     public IEnumerable<string> Find(string name, params string[] labels) =>
         Samples.Where(s => NameOf(s) == name && labels.All(label => s.Contains(label, StringComparison.Ordinal)));
 
+    /// <summary>The sum of the values of <see cref="Find"/>'s samples (0 when there are none).</summary>
+    public double Sum(string name, params string[] labels) =>
+        Find(name, labels).Sum(s => double.Parse(s[(s.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Scrapes until <paramref name="until"/> accepts the text (the exporter caches a scrape briefly) or the time is up.</summary>
     public static async Task<PrometheusScrape> WaitAsync(HttpClient http, Func<PrometheusScrape, bool> until, TimeSpan timeout)
     {

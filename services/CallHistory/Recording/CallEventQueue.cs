@@ -43,6 +43,7 @@ public sealed partial class CallEventQueue(
 
     /// <summary>The bus's consumer lag (every service's, on the dashboard and in the alerts), for the deliveries read here.</summary>
     private readonly Histogram<double> _lag = identity.Meter.CreateHistogram(TrunkMetrics.ConsumerLag);
+    private readonly Counter<long> _unstored = identity.Meter.CreateCounter(TrunkMetrics.UnstoredEvents);
     private volatile string? _notReady = "not consuming yet";
     private IConnection? _connection;
 
@@ -181,10 +182,13 @@ public sealed partial class CallEventQueue(
 
     /// <summary>
     /// Acknowledges deliveries in queue order once each is stored (or found stored): after the oldest one is done, every
-    /// done one behind it goes with it in one multiple-ack. A failed one is forwarded to the retry queue first.
+    /// done one behind it goes with it in one multiple-ack. A failed one is forwarded to the retry queue first; one the
+    /// broker refuses there goes back to the queue after a wait that doubles while refusals go on (up to 30 s), so that
+    /// a full or missing retry queue does not turn the delivery round in a loop.
     /// </summary>
     private async Task AcknowledgeAsync(IChannel channel, IChannel forwarding, ChannelReader<Delivery> deliveries)
     {
+        var refused = new BrokerBackoff();
         while (await deliveries.WaitToReadAsync().ConfigureAwait(false))
         {
             ulong? done = null;
@@ -215,12 +219,14 @@ public sealed partial class CallEventQueue(
                 }
 
                 // Settled one way or the other before any later delivery is acknowledged: a multiple-ack would take it too.
-                if (await ForwardAsync(forwarding, delivery).ConfigureAwait(false))
+                if (await ForwardAsync(forwarding, delivery, refused.Next).ConfigureAwait(false))
                 {
+                    refused = new BrokerBackoff();
                     await AckAsync(channel, delivery.Tag, multiple: false).ConfigureAwait(false);
                 }
                 else
                 {
+                    await refused.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                     await RequeueAsync(channel, delivery.Tag).ConfigureAwait(false);
                 }
             }
@@ -243,7 +249,7 @@ public sealed partial class CallEventQueue(
     }
 
     /// <summary>Sends the delivery as received to the retry queue; true once the broker confirmed it.</summary>
-    private async Task<bool> ForwardAsync(IChannel forwarding, Delivery delivery)
+    private async Task<bool> ForwardAsync(IChannel forwarding, Delivery delivery, TimeSpan requeueIn)
     {
         var reason = delivery.Outcome.Exception?.InnerException;
         delivery.Span?.SetStatus(ActivityStatusCode.Error, reason?.Message);
@@ -252,11 +258,13 @@ public sealed partial class CallEventQueue(
         {
             await forwarding.BasicPublishAsync("", RetryQueue, mandatory: true, delivery.Properties, delivery.Body).ConfigureAwait(false);
             LogForwarded(delivery.Properties.MessageId, RetryQueue, reason?.Message);
+            _unstored.Add(1, new KeyValuePair<string, object?>("outcome", "forwarded"));
             return true;
         }
         catch (Exception e) when (e is RabbitMQClientException or IOException)
         {
-            LogForwardFailed(e, delivery.Properties.MessageId, RetryQueue);
+            LogForwardFailed(e, delivery.Properties.MessageId, RetryQueue, requeueIn);
+            _unstored.Add(1, new KeyValuePair<string, object?>("outcome", "refused"));
             return false;
         }
     }
@@ -302,8 +310,8 @@ public sealed partial class CallEventQueue(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} was not stored ({Reason}): forwarded to {RetryQueue}, where the bus retries it, then moves it to its error queue")]
     private partial void LogForwarded(string? messageId, string retryQueue, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not forward message {MessageId} to {RetryQueue}; it goes back to the queue and comes again")]
-    private partial void LogForwardFailed(Exception exception, string? messageId, string retryQueue);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not forward message {MessageId} to {RetryQueue}; it goes back to the queue in {Wait} and comes again")]
+    private partial void LogForwardFailed(Exception exception, string? messageId, string retryQueue, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle delivery {Tag}: the channel closed; the unacknowledged messages come again and are stored once")]
     private partial void LogAckLost(Exception exception, ulong tag);

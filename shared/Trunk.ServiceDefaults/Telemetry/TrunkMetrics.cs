@@ -89,10 +89,14 @@ public static class TrunkMetrics
         "trunk.transfer.outbox_wait", "s", TrunkMetricKind.Histogram,
         "From the saga's decision to its outbox sending the message (tag: messaging.message_type).");
 
+    public static readonly TrunkMetric UnstoredEvents = new(
+        "trunk.callhistory.unstored_events", "{event}", TrunkMetricKind.Counter,
+        "Call event deliveries CallHistory could not store (tag: outcome = forwarded to its retry queue, or refused there and requeued).");
+
     public static IReadOnlyList<TrunkMetric> All { get; } =
     [
         Calls, ActiveCalls, ActiveLegs, SipResponses, ReferOutcomes, ReferAnswerTime, PostDialDelay,
-        SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag, OutboxWait,
+        SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag, OutboxWait, UnstoredEvents,
     ];
 
     /// <summary>Seconds, from 1 ms to 30 s: the span of a bus hop, a REFER decision and a post-dial delay.</summary>

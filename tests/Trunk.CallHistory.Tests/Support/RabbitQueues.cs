@@ -28,6 +28,13 @@ public static class RabbitQueues
         throw new TimeoutException($"Message {messageId} never reached {queue}.");
     }
 
+    /// <summary>Takes the message <paramref name="messageId"/> if it is on <paramref name="queue"/> now (or null), without waiting.</summary>
+    public static async Task<TakenMessage?> TryTakeAsync(string queue, string messageId)
+    {
+        await using var connection = await TestInfrastructure.RabbitConnectionFactory().CreateConnectionAsync();
+        return await TryTakeAsync(connection, queue, messageId);
+    }
+
     /// <summary>The message, if it is in the queue; the others taken on the way go back when the channel closes.</summary>
     private static async Task<TakenMessage?> TryTakeAsync(IConnection connection, string queue, string messageId)
     {
