@@ -112,14 +112,17 @@ public static class CallHistoryExtensions
         // An event's id is the MessageId of the bus message that carried it: the unique index stores a redelivery once.
         store.Events.EnableUniqueIndexOnEventId = true;
 
-        // One server-side function call per call's stream and batch instead of a version lookup and an insert per event;
-        // no projection of ours reads an event's version or sequence while it is appended.
+        // Marten's own appends (none in the service: Recording.CallEventBatch writes Marten's rows itself, a batch at a
+        // time) take one server-side function call per stream instead of a version lookup and an insert per event.
         store.Events.AppendMode = EventAppendMode.Quick;
         // GET /calls filters on these four: copies of them in columns of their own, each indexed, are written with the
         // summary instead of evaluating four jsonb expressions on every upsert; set once, only HangupCause changes later.
         // A schema made with the jsonb expression indexes of earlier builds gets the columns filled when it is updated.
         store.Schema.For<CallSummary>().Duplicate(c => c.StartedAt).Duplicate(c => c.Did).Duplicate(c => c.AccountId).Duplicate(c => c.HangupCause);
-        store.Projections.Add<CallSummaryProjection>(ProjectionLifecycle.Inline);
+        // Kept in step with the stream by the writer itself (Recording.CallEventBatch folds and upserts a batch's summaries
+        // in one statement, in the append's transaction) instead of Marten's inline projection, which writes one document
+        // per statement; Live, so that Marten folds a stream the same way on demand (AggregateStreamAsync).
+        store.Projections.Add<CallSummaryProjection>(ProjectionLifecycle.Live);
 
         // Read from the call's stream when asked (SipTraces.SipTraceReader): no document rewritten on each append.
         store.Projections.Add<SipTraceProjection>(ProjectionLifecycle.Live);

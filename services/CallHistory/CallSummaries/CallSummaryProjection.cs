@@ -8,8 +8,10 @@ using Trunk.Contracts.Transfers;
 namespace Trunk.CallHistory.CallSummaries;
 
 /// <summary>
-/// Folds a call's stream into its <see cref="CallSummary"/> in the append's transaction. Every step reads the time
-/// from the event, not from its place in the stream, so events that arrive out of order give the same summary.
+/// Folds a call's stream into its <see cref="CallSummary"/>: the writer (Recording.CallEventBatch) applies
+/// <see cref="Fold"/> to each batch's events in the append's transaction, the daemon's hangup analysis applies it to its
+/// own copy, and Marten applies it through <see cref="Evolve"/> when a stream is aggregated live. Every step reads the
+/// time from the event, not from its place in the stream, so events that arrive out of order give the same summary.
 /// </summary>
 public sealed class CallSummaryProjection : SingleStreamProjection<CallSummary, Guid>
 {

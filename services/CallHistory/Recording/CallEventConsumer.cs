@@ -10,7 +10,7 @@ namespace Trunk.CallHistory.Recording;
 /// error queue around each. Hands one call event to <see cref="CallEventWriter"/>, which appends it to the call's stream (stream id = CallId)
 /// once per MassTransit MessageId, with the message's correlation and causation ids and its W3C trace context in the
 /// event's metadata, together with the other messages consumed meanwhile. The consumer returns, and the message is
-/// acknowledged, only after that transaction committed. The inline projections run in the same transaction, so a
+/// acknowledged, only after that transaction committed. The call's summary is folded in the same transaction, so a
 /// projection error fails the message (retried, then moved to the error queue), never skipped.
 /// </summary>
 public sealed partial class CallEventConsumer<TEvent>(

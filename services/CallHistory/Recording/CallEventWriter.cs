@@ -7,8 +7,8 @@ namespace Trunk.CallHistory.Recording;
 /// <summary>
 /// Group commit of consumed call events: each call belongs to one of <see cref="CallHistorySettings.Writers"/> lanes,
 /// and a lane appends everything that queued up while its previous transaction ran (up to
-/// <see cref="CallHistorySettings.WriterBatchSize"/> events) in one Marten session: one advisory-lock statement for all
-/// the batch's calls, one lookup of all its message ids, one <c>SaveChanges</c> with the inline projections. A lane
+/// <see cref="CallHistorySettings.WriterBatchSize"/> events) in one transaction of a fixed number of statements
+/// (<see cref="CallEventBatch"/>): the locks, the lookups, then every stream, event and summary of the batch. A lane
 /// keeps the order its events were handed over in, and never writes one call in two transactions at once. A lane that
 /// finds only a few events waiting gives more <see cref="CallHistorySettings.WriterLinger"/> to arrive first.
 /// A failed batch is split in halves and each half retried, down to the single event, so that one bad event fails
