@@ -40,7 +40,7 @@ public static class MartenExtensions
             var settings = services.GetRequiredService<IOptions<PostgresSettings>>().Value;
             var identity = services.GetRequiredService<ServiceIdentity>();
             var store = new StoreOptions();
-            store.Connection(AutoPrepared(settings.ConnectionString));
+            store.Connection(WithServiceDefaults(settings.ConnectionString, identity.Name));
             store.DatabaseSchemaName = identity.Name.Replace('-', '_');
             store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
             store.Events.MetadataConfig.CorrelationIdEnabled = true;
@@ -60,21 +60,28 @@ public static class MartenExtensions
     }
 
     /// <summary>
-    /// The connection string with Npgsql's automatic preparation on, unless it sets its own: every service repeats a few
-    /// statements many times (CallHistory's appends, the saga's loads and commits, Policy's ledger), and a prepared
-    /// statement is not parsed and planned again (half of PostgreSQL's CPU per CallHistory event before,
-    /// bench/results/callhistory.md). A string Npgsql cannot read is left as it is: the settings' validation reports it.
+    /// The connection string with the trunk's defaults where it sets none of its own: Npgsql's automatic preparation on,
+    /// because every service repeats a few statements many times (CallHistory's appends, the saga's loads and commits,
+    /// Policy's ledger), and a prepared statement is not parsed and planned again (half of PostgreSQL's CPU per
+    /// CallHistory event before, bench/results/callhistory.md); and the service's name as the application name, so that
+    /// <c>pg_stat_activity</c> and PostgreSQL's log say which service a connection or a slow statement belongs to. A
+    /// string Npgsql cannot read is left as it is: the settings' validation reports it.
     /// </summary>
-    public static string AutoPrepared(string connectionString)
+    public static string WithServiceDefaults(string connectionString, string service)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (builder.MaxAutoPrepare == 0)
             {
                 builder.MaxAutoPrepare = 64;
                 builder.AutoPrepareMinUsages = 2;
+            }
+
+            if (string.IsNullOrEmpty(builder.ApplicationName))
+            {
+                builder.ApplicationName = service;
             }
 
             return builder.ConnectionString;
