@@ -10,7 +10,8 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 // Each pause is also split into its mark phase (to the last GCMarkWithType event) and what follows it (plan,
 // relocate, compact), with the bytes marked through references from the older generations (the card table).
 // --allocations also lists the sampled allocations (GCAllocationTick, one per ~100 KB, with its stack) by the first
-// frame of our code on the stack and by type, to find what a call allocates where.
+// frame of our code on the stack and by type, to find what a call allocates where, and those under MassTransit by the
+// library frame nearest the allocation and type, to find what a publish allocates.
 // Usage: dotnet run --project bench/Trunk.GcPauses -c Release -- [--allocations] FILE.nettrace...
 var allocations = args.Contains("--allocations");
 var paths = args.Where(a => a != "--allocations").ToArray();
