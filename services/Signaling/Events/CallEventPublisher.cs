@@ -68,9 +68,21 @@ internal sealed partial class CallEventPublisher : BackgroundService
 
     private Channel<(ICallMessage Message, ActivityContext PublishedIn)> LaneOf(Guid callId) => _lanes[LaneIndex(callId)];
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_lanes.Select(lane => PublishLaneAsync(lane.Reader, stoppingToken)));
+    /// <summary>
+    /// Runs the lanes until the host stops. A publish is not cancelled (MassTransit would link a token source, register
+    /// on it and wait for either, per publish); at the stop the lanes take no more messages, and the stop does not wait
+    /// for a publish still in flight (while the broker is away one waits until the bus stops).
+    /// </summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lanes = Task.WhenAll(_lanes.Select(lane => PublishLaneAsync(lane.Reader, stoppingToken)));
+        await Task.WhenAny(lanes, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Publishes the lane's messages in turn, each retried until the broker confirms it. The retries are in this loop, not
+    /// in a method of their own: a publish then allocates no state machine of its own.
+    /// </summary>
     private async Task PublishLaneAsync(ChannelReader<(ICallMessage Message, ActivityContext PublishedIn)> lane, CancellationToken stoppingToken)
     {
         try
@@ -78,35 +90,29 @@ internal sealed partial class CallEventPublisher : BackgroundService
             await foreach (var (message, publishedIn) in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 using var activity = _telemetry.StartPublish(message, publishedIn);
-                await PublishWithRetryAsync(message, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
+                var headers = new PublishHeaders(activity);
+                while (true)
+                {
+                    try
+                    {
+                        using (SignalingTelemetry.WithoutSendSpan(activity))
+                        {
+                            await _bus.Publish(message, message.GetType(), headers, CancellationToken.None).ConfigureAwait(false);
+                        }
 
-    /// <summary>
-    /// One message id for every try: a try the broker stored but whose confirm was lost (the connection dropped) is then
-    /// the same message as the retry, and consumers that deduplicate by message id store it once.
-    /// </summary>
-    private async Task PublishWithRetryAsync(ICallMessage message, CancellationToken stoppingToken)
-    {
-        var messageId = NewId.NextGuid();
-        var withId = Pipe.Execute<PublishContext>(context => context.MessageId = messageId);
-        while (true)
+                        break;
+                    }
+                    catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        LogRetry(exception, message.GetType().Name, message.CallId);
+                        await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await _bus.Publish(message, message.GetType(), withId, stoppingToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogRetry(exception, message.GetType().Name, message.CallId);
-                await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);
-            }
+            // Stopping: the lane's channel was cancelled, or the bus stopped under a publish in flight.
         }
     }
 

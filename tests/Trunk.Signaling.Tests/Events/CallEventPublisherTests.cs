@@ -1,5 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
+using MassTransit.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Trunk.Contracts.Calls;
 using Trunk.ServiceDefaults;
 using Trunk.Signaling.Calls;
@@ -11,7 +16,8 @@ namespace Trunk.Signaling.Tests.Events;
 
 /// <summary>
 /// Call events go to the real RabbitMQ through several publishes in flight, and each call's events still arrive in the
-/// order Signaling published them (a consumer of a call's history relies on it: CallEnded after the call's trace).
+/// order Signaling published them (a consumer of a call's history relies on it: CallEnded after the call's trace). Each
+/// reaches its MassTransit consumer in the call's trace.
 /// </summary>
 public sealed class CallEventPublisherTests
 {
@@ -42,5 +48,64 @@ public sealed class CallEventPublisherTests
         var byCall = received.GroupBy(e => e.CallId).ToDictionary(g => g.Key, g => g.Select(e => int.Parse(e.Instance, CultureInfo.InvariantCulture)));
         Assert.Equal(calls.Order(), byCall.Keys.Order());
         Assert.All(calls, call => Assert.Equal(Enumerable.Range(0, EventsPerCall), byCall[call]));
+    }
+
+    [Fact]
+    public async Task When_an_event_is_published_in_a_calls_trace_Should_be_consumed_in_that_trace_under_its_publish_span()
+    {
+        using var identity = new ServiceIdentity("signaling", "publisher-trace-test");
+        var spans = new EndedSpans();
+        // As a Signaling host traces: its own spans and MassTransit's (those of the consumer here), through the SDK.
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(identity.TelemetryName, DiagnosticHeaders.DefaultListenerName)
+            .AddProcessor(spans)
+            .Build();
+        await using var listener = await MessageListener<CallEnded>.StartAsync($"signaling-tests-publisher-{Guid.NewGuid():N}");
+        using var publisher = new CallEventPublisher(listener.ListenerBus, new SignalingTelemetry(identity, new CallRegistry()),
+            NullLogger<CallEventPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        var callId = Guid.NewGuid();
+        ActivityTraceId traceId;
+        using (var invite = identity.ActivitySource.StartActivity("sip INVITE", ActivityKind.Server))
+        {
+            traceId = invite!.TraceId;
+            publisher.Publish(new CallEnded(callId, DateTimeOffset.UtcNow, "signaling-test", TimeSpan.FromSeconds(1), "normal", 200, null));
+        }
+
+        await listener.WaitForAsync(e => e.CallId == callId, 1);
+        // MassTransit's receive span ends last, after the consume span under it.
+        var trace = await spans.WaitForAsync(traceId, t => t.Any(s => s.Kind == ActivityKind.Consumer && t.Any(p => p.SpanId == s.ParentSpanId && p.Kind == ActivityKind.Producer)));
+        await publisher.StopAsync(CancellationToken.None);
+
+        var publish = Assert.Single(trace, s => s.DisplayName == "publish CallEnded");
+        Assert.Equal(callId, publish.GetTagItem(SignalingTelemetry.CallIdAttribute));
+        var consumed = trace.Where(s => s.Kind == ActivityKind.Consumer).ToList();
+        Assert.NotEmpty(consumed);
+        Assert.All(trace.Where(s => s.ParentSpanId != default), s => Assert.Contains(trace, p => p.SpanId == s.ParentSpanId));
+        Assert.Contains(consumed, s => s.ParentSpanId == publish.SpanId);
+    }
+
+    /// <summary>The spans that ended (in this process, while the test traces), as an exporter would get them.</summary>
+    private sealed class EndedSpans : BaseProcessor<Activity>
+    {
+        private readonly ConcurrentQueue<Activity> _ended = new();
+
+        public override void OnEnd(Activity data) => _ended.Enqueue(data);
+
+        /// <summary>The trace's spans ended so far, once they match <paramref name="until"/> (10 s at most).</summary>
+        public async Task<List<Activity>> WaitForAsync(ActivityTraceId traceId, Func<List<Activity>, bool> until)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
+            {
+                var trace = _ended.Where(s => s.TraceId == traceId).ToList();
+                if (until(trace) || DateTime.UtcNow > deadline)
+                {
+                    return trace;
+                }
+
+                await Task.Delay(50);
+            }
+        }
     }
 }
