@@ -34,4 +34,10 @@ public sealed class TransferSettings
 
     /// <summary>How often due timeouts are looked for: the most a timeout fires late.</summary>
     public TimeSpan SchedulerPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long the saga's inbox remembers a processed message id, so that its redelivery is skipped
+    /// (<see cref="Persistence.InboxPruner"/>); older rows are deleted. Between one hour and 90 days.
+    /// </summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(1);
 }

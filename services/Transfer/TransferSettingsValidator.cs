@@ -27,6 +27,11 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
             failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)} must be between 1 and 64 (was {options.SagaShards}).");
         }
 
+        if (options.InboxRetention < TimeSpan.FromHours(1) || options.InboxRetention > TimeSpan.FromDays(90))
+        {
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.InboxRetention)} must be between 01:00:00 and 90.00:00:00 (was {options.InboxRetention}).");
+        }
+
         return SettingRules.Result(failures);
     }
 
