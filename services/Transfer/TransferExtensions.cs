@@ -83,8 +83,8 @@ public static class TransferExtensions
 
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<TimeoutScheduler>();
-        builder.Services.AddSingleton<InboxPruner>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<InboxPruner>());
+        builder.Services.AddSingleton<SagaStorePruner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SagaStorePruner>());
         return builder;
     }
 }

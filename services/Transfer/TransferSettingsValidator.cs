@@ -27,9 +27,9 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
             failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)} must be between 1 and 64 (was {options.SagaShards}).");
         }
 
-        if (options.InboxRetention < TimeSpan.FromHours(1) || options.InboxRetention > TimeSpan.FromDays(90))
+        if (options.Retention < TimeSpan.FromHours(1) || options.Retention > TimeSpan.FromDays(90))
         {
-            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.InboxRetention)} must be between 01:00:00 and 90.00:00:00 (was {options.InboxRetention}).");
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.Retention)} must be between 01:00:00 and 90.00:00:00 (was {options.Retention}).");
         }
 
         return SettingRules.Result(failures);
