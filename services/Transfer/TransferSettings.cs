@@ -17,6 +17,13 @@ public sealed class TransferSettings
     /// </summary>
     public TimeSpan RingTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest a transferred call may last from the target's answer: then the saga hangs the call up, charges it up
+    /// to then and finishes. It also ends what a stopped Signaling instance left (a call whose end is never published),
+    /// so that no reservation is held for ever. Positive, at most 7 days.
+    /// </summary>
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(4);
+
     /// <summary>Minutes of the target's rate reserved before dialling.</summary>
     public int ReservedMinutes { get; set; } = 10;
 

@@ -12,6 +12,11 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
         Positive(failures, nameof(TransferSettings.RingTimeout), options.RingTimeout);
         Positive(failures, nameof(TransferSettings.OutboxPollInterval), options.OutboxPollInterval);
         Positive(failures, nameof(TransferSettings.SchedulerPollInterval), options.SchedulerPollInterval);
+        Positive(failures, nameof(TransferSettings.MaxCallDuration), options.MaxCallDuration);
+        if (options.MaxCallDuration > TimeSpan.FromDays(7))
+        {
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.MaxCallDuration)} must be at most 7.00:00:00 (was {options.MaxCallDuration}).");
+        }
         if (options.ReservedMinutes is < 1 or > 600)
         {
             failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.ReservedMinutes)} must be between 1 and 600 (was {options.ReservedMinutes}).");

@@ -75,6 +75,21 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
         transfer.RingTimeoutId = null;
     }
 
+    /// <summary>From the target's answer: the call must end within the maximum duration.</summary>
+    public void ScheduleMaxCallDuration(TransferState transfer)
+    {
+        var id = NewId.NextGuid();
+        var dueAt = Now + Settings.MaxCallDuration;
+        transfer.Pending.Schedule(id, transfer.CorrelationId, new MaxCallDurationElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id), dueAt);
+        transfer.MaxCallDurationId = id;
+    }
+
+    public void CancelMaxCallDuration(TransferState transfer)
+    {
+        transfer.Pending.Cancel(transfer.MaxCallDurationId);
+        transfer.MaxCallDurationId = null;
+    }
+
     public void CancelTarget(TransferState transfer, string reason) =>
         Command(transfer, new CancelTarget(transfer.CallId, Now, transfer.CorrelationId, reason));
 

@@ -38,6 +38,9 @@ public sealed class TransferState : SagaStateMachineInstance, IOutboxSaga
 
     public Guid? RingTimeoutId { get; set; }
 
+    /// <summary>The pending <see cref="MaxCallDurationElapsed"/>, from the target's answer to the call's end.</summary>
+    public Guid? MaxCallDurationId { get; set; }
+
     /// <summary>The trunk's ring timeout, from Policy's answer.</summary>
     public TimeSpan RingTimeout { get; set; }
 

@@ -32,6 +32,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
         Event(() => CallBridged, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => PolicyDeadline, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => RingTimeout, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => MaxCallDuration, e => ByTransfer(e, c => c.Message.TransferId));
         Event(() => ReferRejected, e => ByTransfer(e, c => c.Message.TransferId ?? Guid.Empty));
         Event(() => CallEnded, e => ByCall(e));
 
@@ -124,6 +125,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                 .Then(c =>
                 {
                     actions.CancelRingTimeout(c.Saga);
+                    actions.ScheduleMaxCallDuration(c.Saga);
                     actions.BridgeLegs(c.Saga);
                 })
                 .TransitionTo(Bridging),
@@ -154,7 +156,16 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                     actions.Completed(c.Saga);
                     LogEnded(logger, c.Saga.CallId, c.Saga.CorrelationId, 200, "Bridged");
                 })
-                .TransitionTo(Completed));
+                .TransitionTo(Completed),
+            When(MaxCallDuration, c => c.Message.TimeoutId == c.Saga.MaxCallDurationId)
+                .Then(c =>
+                {
+                    c.Saga.MaxCallDurationId = null;
+                    LogOverdue(logger, c.Saga.CallId, c.Saga.CorrelationId, "bridge was never confirmed");
+                    actions.HangUp(c.Saga, LegSide.Caller, "The bridge was never confirmed");
+                    Fail(actions, logger, c.Saga, 500, "The bridge was never confirmed");
+                })
+                .TransitionTo(Failed));
 
         // The caller's BYE ends the call (Signaling ends the target's leg itself) and fails the transfer in any state
         // where it is still under way; the endpoint's BYE after the 202 does not end the call (the caller is ours), so
@@ -173,9 +184,23 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
                     "The REFER was answered before the transfer's decision"))
                 .TransitionTo(Failed));
 
+        // A call whose end never comes (its Signaling instance stopped) is hung up and charged at the maximum duration.
         During(Completed,
             When(CallEnded)
-                .Then(c => actions.ChargeCall(c.Saga, c.Message.At))
+                .Then(c =>
+                {
+                    actions.CancelMaxCallDuration(c.Saga);
+                    actions.ChargeCall(c.Saga, c.Message.At);
+                })
+                .Finalize(),
+            When(MaxCallDuration, c => c.Message.TimeoutId == c.Saga.MaxCallDurationId)
+                .Then(c =>
+                {
+                    c.Saga.MaxCallDurationId = null;
+                    LogOverdue(logger, c.Saga.CallId, c.Saga.CorrelationId, "call reached the maximum duration");
+                    actions.HangUp(c.Saga, LegSide.Caller, "Maximum call duration reached");
+                    actions.ChargeCall(c.Saga, actions.Now);
+                })
                 .Finalize());
 
         // A reservation answered after the transfer failed (deadline, caller gone) is released at once.
@@ -223,6 +248,8 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
     public Event<PolicyDeadlineElapsed> PolicyDeadline { get; private set; } = null!;
 
     public Event<RingTimeoutElapsed> RingTimeout { get; private set; } = null!;
+
+    public Event<MaxCallDurationElapsed> MaxCallDuration { get; private set; } = null!;
 
     public Event<ReferRejected> ReferRejected { get; private set; } = null!;
 
@@ -293,6 +320,7 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
     {
         actions.CancelPolicyDeadline(transfer);
         actions.CancelRingTimeout(transfer);
+        actions.CancelMaxCallDuration(transfer);
         if (transfer.CurrentState == Dialling.Name || transfer.CurrentState == Ringing.Name)
         {
             actions.CancelTarget(transfer, targetReason);
@@ -313,6 +341,9 @@ public sealed partial class TransferStateMachine : MassTransitStateMachine<Trans
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} transfer {TransferId}: REFER to {TargetNumber} received")]
     private static partial void LogReferReceived(ILogger logger, Guid callId, Guid transferId, string targetNumber);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} transfer {TransferId}: the {What}; hanging the call up (its Signaling instance may have stopped)")]
+    private static partial void LogOverdue(ILogger logger, Guid callId, Guid transferId, string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} transfer {TransferId}: ended {SipCode} {Reason}")]
     private static partial void LogEnded(ILogger logger, Guid callId, Guid transferId, int sipCode, string reason);

@@ -56,7 +56,7 @@ public sealed class SagaShardsTests(TransferHostFixture fixture)
             {
                 typeof(ReferReceived), typeof(TransferAllowed), typeof(TransferDenied), typeof(FundsReserved), typeof(InsufficientFunds),
                 typeof(TargetRinging), typeof(TargetAnswered), typeof(TargetFailed), typeof(CallBridged), typeof(ReferRejected),
-                typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed),
+                typeof(CallEnded), typeof(PolicyDeadlineElapsed), typeof(RingTimeoutElapsed), typeof(MaxCallDurationElapsed),
             },
             types.ToHashSet());
         Assert.DoesNotContain(typeof(LegHungUp), types);

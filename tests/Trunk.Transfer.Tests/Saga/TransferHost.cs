@@ -17,6 +17,7 @@ public sealed class TransferHost : IAsyncDisposable
     public const string SignalingQueue = "transfer-tests-signaling";
     public static readonly TimeSpan PolicyDeadline = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MaxCallDuration = TimeSpan.FromSeconds(4);
 
     private readonly WebApplication _app;
 
@@ -43,6 +44,7 @@ public sealed class TransferHost : IAsyncDisposable
             ["Postgres:ApplySchemaOnStart"] = "true",
             ["Transfer:PolicyDeadline"] = PolicyDeadline.ToString(),
             ["Transfer:RingTimeout"] = RingTimeout.ToString(),
+            ["Transfer:MaxCallDuration"] = MaxCallDuration.ToString(),
             ["Transfer:SchedulerPollInterval"] = "00:00:00.100",
             ["Transfer:OutboxPollInterval"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -198,6 +198,47 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
 
         await LoadAsync(transfer.TransferId, "Final");
         await AssertPublishedAsync<Trunk.Contracts.Policy.ChargeCall>(transfer);
+
+        // The maximum duration was cancelled with the call's end: nothing hangs up the caller later or charges again.
+        await Task.Delay(TransferHost.MaxCallDuration + TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(transfer.Commands, command => command is HangUpLeg { Leg: LegSide.Caller });
+        Assert.Single(fixture.Signaling.PublishedFor(transfer.CallId).OfType<Trunk.Contracts.Policy.ChargeCall>());
+    }
+
+    [Fact]
+    public async Task When_the_bridged_call_does_not_end_within_the_maximum_duration_Should_hang_up_the_caller_charge_it_and_finish()
+    {
+        var transfer = NewTransfer();
+        await transfer.DialledAsync();
+        await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await transfer.ExpectAsync<BridgeLegs>();
+        await transfer.PublishAsync(new CallBridged(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await LoadAsync(transfer.TransferId, "Completed");
+
+        var hangUp = await transfer.ExpectAsync<HangUpLeg>(h => h.Leg == LegSide.Caller, timeout: TransferHost.MaxCallDuration * 4);
+
+        Assert.Equal("Maximum call duration reached", hangUp.Reason);
+        await LoadAsync(transfer.TransferId, "Final");
+        await AssertPublishedAsync<Trunk.Contracts.Policy.ChargeCall>(transfer);
+        var charge = Assert.Single(fixture.Signaling.PublishedFor(transfer.CallId).OfType<Trunk.Contracts.Policy.ChargeCall>());
+        Assert.True(charge.Duration >= TransferHost.MaxCallDuration - TimeSpan.FromSeconds(1), $"Charged {charge.Duration}, not the bridged time up to the maximum.");
+    }
+
+    [Fact]
+    public async Task When_the_bridge_is_never_confirmed_Should_hang_up_the_caller_fail_the_transfer_and_release_the_funds()
+    {
+        var transfer = NewTransfer();
+        await transfer.DialledAsync();
+        await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await transfer.ExpectAsync<BridgeLegs>();
+
+        await transfer.ExpectAsync<HangUpLeg>(h => h.Leg == LegSide.Caller, timeout: TransferHost.MaxCallDuration * 4);
+
+        var failed = await LoadAsync(transfer.TransferId, "Failed");
+        Assert.Equal(500, failed.OutcomeCode);
+        await AssertPublishedAsync<TransferFailed>(transfer);
+        var release = Assert.Single(fixture.Signaling.PublishedFor(transfer.CallId).OfType<Trunk.Contracts.Policy.ChargeCall>());
+        Assert.Equal(TimeSpan.Zero, release.Duration);
     }
 
     [Theory]
