@@ -74,13 +74,28 @@ public static class SignalingExtensions
         ?? throw new InvalidOperationException("AddServiceDefaults must run before AddSignaling.");
 
     /// <summary>
+    /// How long this instance's queue outlives its last consumer: an instance that stopped for good (a restart takes a
+    /// new id) leaves a queue that rule and trunk changes keep filling, and RabbitMQ deletes it after this. An hour
+    /// covers any broker outage the instance rides out with its calls.
+    /// </summary>
+    public static readonly TimeSpan InstanceQueueExpiry = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// One message at a time keeps the commands in the order the saga sent them (NOTIFY 100 before 180); each call then
-    /// runs its own in that order, beside other calls (<see cref="CommandLane"/>). The queue
-    /// is durable, as a plain <c>queue:</c> send declares it; a RabbitMQ <c>expires</c> policy removes those of dead instances.
+    /// runs its own in that order, beside other calls (<see cref="CommandLane"/>). The queue is durable and expires
+    /// <see cref="InstanceQueueExpiry"/> after its instance stops; senders address its exchange (<c>exchange:</c> and
+    /// the queue's name), because a <c>queue:</c> send would declare the queue again without the expiry and be refused.
     /// </summary>
     private static void Configure(IEndpointRegistrationConfigurator endpoint, string queue)
     {
         endpoint.Name = queue;
         endpoint.ConcurrentMessageLimit = 1;
+        endpoint.AddConfigureEndpointCallback(configurator =>
+        {
+            if (configurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.QueueExpiration = InstanceQueueExpiry;
+            }
+        });
     }
 }

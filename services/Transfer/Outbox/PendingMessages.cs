@@ -21,9 +21,14 @@ public sealed class PendingMessages
 
     public IReadOnlyList<Guid> Cancelled => _cancelled;
 
+    /// <summary>
+    /// A command to a Signaling instance, through the exchange bound to its queue: a <c>queue:</c> address would declare
+    /// the queue again, without the expiry the instance gave it, and RabbitMQ would refuse that. Once a stopped instance's
+    /// queue has expired, its commands go nowhere, as its calls are gone.
+    /// </summary>
     public void Send<T>(Guid transferId, string queue, T message, DateTimeOffset now)
         where T : class, Contracts.ICallMessage =>
-        _messages.Add(Create(transferId, message, Next(now), $"queue:{queue}", responseAddress: null));
+        _messages.Add(Create(transferId, message, Next(now), $"exchange:{queue}", responseAddress: null));
 
     public void Publish<T>(Guid transferId, T message, DateTimeOffset now)
         where T : class, Contracts.ICallMessage =>

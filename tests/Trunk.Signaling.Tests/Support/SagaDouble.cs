@@ -83,7 +83,7 @@ internal sealed class SagaDouble(TrunkWorld world, TimeProvider time)
     }
 
     private Task<ISendEndpoint> Queue(ConsumeContext context, Guid callId) =>
-        context.GetSendEndpoint(new Uri($"queue:{world.Log(callId)?.Received.CommandQueue ?? throw new InvalidOperationException($"Unknown call {callId}")}"));
+        context.GetSendEndpoint(new Uri($"exchange:{world.Log(callId)?.Received.CommandQueue ?? throw new InvalidOperationException($"Unknown call {callId}")}"));
 
     /// <summary>Sends the commands to the call's instance queue; a call of another test run on the same broker is none of ours.</summary>
     private async Task SendAsync(ConsumeContext context, Guid callId, params object[] commands)
