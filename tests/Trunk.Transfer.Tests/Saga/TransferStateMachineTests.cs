@@ -187,12 +187,7 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
     [Fact]
     public async Task When_the_call_ends_after_the_bridge_Should_charge_the_call_and_finish()
     {
-        var transfer = NewTransfer();
-        await transfer.DialledAsync();
-        await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
-        await transfer.ExpectAsync<BridgeLegs>();
-        await transfer.PublishAsync(new CallBridged(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
-        await LoadAsync(transfer.TransferId, "Completed");
+        var transfer = await BridgedAsync();
 
         await transfer.PublishAsync(new CallEnded(transfer.CallId, TransferScenario.Now.AddMinutes(2), "signaling-test", TimeSpan.FromMinutes(3), "caller-bye", 200, 16));
 
@@ -208,12 +203,7 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
     [Fact]
     public async Task When_the_bridged_call_does_not_end_within_the_maximum_duration_Should_hang_up_the_caller_charge_it_and_finish()
     {
-        var transfer = NewTransfer();
-        await transfer.DialledAsync();
-        await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
-        await transfer.ExpectAsync<BridgeLegs>();
-        await transfer.PublishAsync(new CallBridged(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
-        await LoadAsync(transfer.TransferId, "Completed");
+        var transfer = await BridgedAsync();
 
         var hangUp = await transfer.ExpectAsync<HangUpLeg>(h => h.Leg == LegSide.Caller, timeout: TransferHost.MaxCallDuration * 4);
 
@@ -415,6 +405,18 @@ public sealed class TransferStateMachineTests(TransferHostFixture fixture)
         await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
         await using var check = store.QuerySession();
         Assert.Equal("first writer", (await check.LoadAsync<TransferState>(transfer.TransferId))!.OutcomeReason);
+    }
+
+    /// <summary>A transfer whose target answered and whose legs Signaling bridged: Completed, waiting for the call's end.</summary>
+    private async Task<TransferScenario> BridgedAsync()
+    {
+        var transfer = NewTransfer();
+        await transfer.DialledAsync();
+        await transfer.PublishAsync(new TargetAnswered(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await transfer.ExpectAsync<BridgeLegs>();
+        await transfer.PublishAsync(new CallBridged(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId));
+        await LoadAsync(transfer.TransferId, "Completed");
+        return transfer;
     }
 
     private async Task<TransferState> LoadAsync(Guid transferId, string expectedState)
