@@ -30,14 +30,14 @@ internal sealed partial class CallEventPublisher : BackgroundService
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
 
-    private readonly IBus _bus;
+    private readonly PublishEndpoints _endpoints;
     private readonly SignalingTelemetry _telemetry;
     private readonly ILogger<CallEventPublisher> _logger;
     private readonly Channel<(ICallMessage Message, ActivityContext PublishedIn)>[] _lanes;
 
     public CallEventPublisher(IBus bus, SignalingTelemetry telemetry, ILogger<CallEventPublisher> logger)
     {
-        _bus = bus;
+        _endpoints = new PublishEndpoints(bus);
         _telemetry = telemetry;
         _logger = logger;
         _lanes = new Channel<(ICallMessage, ActivityContext)>[Lanes];
@@ -97,7 +97,7 @@ internal sealed partial class CallEventPublisher : BackgroundService
                     {
                         using (SignalingTelemetry.WithoutSendSpan(activity))
                         {
-                            await _bus.Publish(message, message.GetType(), headers, CancellationToken.None).ConfigureAwait(false);
+                            await _endpoints.Publish(message, headers).ConfigureAwait(false);
                         }
 
                         break;
