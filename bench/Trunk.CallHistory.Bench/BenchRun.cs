@@ -111,9 +111,23 @@ public sealed class BenchRun : IAsyncDisposable
     private static double Rate(List<(long Sequence, DateTimeOffset At)> appended) =>
         appended.Count > 1 ? appended.Count / (appended[^1].At - appended[0].At).TotalSeconds : 0;
 
-    /// <summary>Publishes <paramref name="callsPerSecond"/> calls' events a second, evenly, and measures the daemon's lag per event.</summary>
-    public async Task<string> PacedLoadAsync(int callsPerSecond, int seconds)
+    /// <summary>
+    /// Publishes <paramref name="callsPerSecond"/> calls' events a second, evenly, and measures the daemon's lag per
+    /// event; with a <paramref name="warmUp"/> backlog (queued before the host started), only once the host has stored
+    /// and projected it, so that the lag is a running service's, not its first seconds' (JIT, pools, caches).
+    /// </summary>
+    public async Task<string> PacedLoadAsync(int callsPerSecond, int seconds, IReadOnlyList<ICallEvent>? warmUp = null)
     {
+        var warmedUp = "";
+        if (warmUp is not null)
+        {
+            var warming = Stopwatch.StartNew();
+            var warm = await WaitForStoredAsync(0, warmUp.Count, warming);
+            await WaitForDaemonAsync(warming);
+            _storedEvents += warm;
+            warmedUp = $" After a warm-up: {warm} events ({warmUp.Count / 18} calls) queued before the host started, stored and projected in {warming.Elapsed.TotalSeconds:0.0} s.";
+        }
+
         var firstSequence = await ScalarAsync("select coalesce(max(seq_id), 0) from {0}.mt_events");
         var samples = new List<(DateTimeOffset At, long Sequence)>();
         using var stop = new CancellationTokenSource();
@@ -127,6 +141,7 @@ public sealed class BenchRun : IAsyncDisposable
             .OrderBy(s => s.Due)
             .ToList();
         var publishing = new List<Task>(schedule.Count);
+        var published = new Dictionary<Guid, DateTimeOffset>(schedule.Count);
         var watch = Stopwatch.StartNew();
         var behind = TimeSpan.Zero;
         foreach (var (due, e) in schedule)
@@ -140,7 +155,9 @@ public sealed class BenchRun : IAsyncDisposable
                 behind = watch.Elapsed - due;
             }
 
-            publishing.Add(_host.PublishAsync(e));
+            var messageId = Guid.NewGuid();
+            published[messageId] = TimeProvider.System.GetUtcNow();
+            publishing.Add(_host.PublishAsync(e, messageId));
         }
 
         await Task.WhenAll(publishing);
@@ -155,18 +172,28 @@ public sealed class BenchRun : IAsyncDisposable
 
         var appended = await AppendTimesAsync(firstSequence);
         // Events the daemon had not passed when the bench stopped waiting have no lag to count: they are counted apart.
-        var lags = appended.Select(e => samples.FirstOrDefault(s => s.Sequence >= e.Sequence))
-            .Zip(appended, (sample, e) => sample.At == default ? double.NaN : (sample.At - e.At).TotalMilliseconds)
-            .Where(lag => !double.IsNaN(lag))
-            .Order().ToArray();
+        var lagged = appended.Select(e => samples.FirstOrDefault(s => s.Sequence >= e.Sequence))
+            .Zip(appended, (sample, e) => (Second: (int)(e.At - appended[0].At).TotalSeconds, Lag: sample.At == default ? double.NaN : (sample.At - e.At).TotalMilliseconds))
+            .Where(e => !double.IsNaN(e.Lag))
+            .ToList();
+        var lags = lagged.Select(e => e.Lag).Order().ToArray();
+        var bySecond = string.Join(", ", lagged.GroupBy(e => e.Second).OrderBy(g => g.Key).Select(g =>
+            string.Create(CultureInfo.InvariantCulture, $"{g.Key}: {Percentile([.. g.Select(e => e.Lag).Order()], 0.99):0} ms ({g.Count()})")));
         var unprojected = appended.Count - lags.Length;
+
+        // From the publish to the daemon's passing the event: the append's lag plus the wait before it (queue, writer).
+        var endToEnd = (await MessageSequencesAsync(firstSequence))
+            .Select(m => (Published: published.GetValueOrDefault(m.Id), Sample: samples.FirstOrDefault(s => s.Sequence >= m.Sequence)))
+            .Where(m => m.Published != default && m.Sample.At != default)
+            .Select(m => (m.Sample.At - m.Published).TotalMilliseconds)
+            .Order().ToArray();
         var span = (appended[^1].At - appended[0].At).TotalSeconds;
         var p99 = Percentile(lags, 0.99);
         return $"""
             ## Projection lag at {callsPerSecond} calls/s worth of events
 
             {callsPerSecond} calls/s for {seconds} s, each call's events 20 ms apart: {events} events ({events / (double)seconds:0} events/s offered); the publisher
-            fell at most {behind.TotalMilliseconds:0} ms behind its schedule; {Stored(stored, events, storedAfter)} the first publish; async daemon caught up after {caughtUp}.
+            fell at most {behind.TotalMilliseconds:0} ms behind its schedule; {Stored(stored, events, storedAfter)} the first publish; async daemon caught up after {caughtUp}.{warmedUp}
 
             | measure | value | goal | ratio |
             |---|---|---|---|
@@ -174,7 +201,10 @@ public sealed class BenchRun : IAsyncDisposable
             | HangupAnalysis lag p50 | {Percentile(lags, 0.5):0} ms | | |
             | HangupAnalysis lag p99 | {p99:0} ms | < 1,000 ms | {1000 / Math.Max(p99, 1):0.00} |
             | HangupAnalysis lag max | {lags[^1]:0} ms | | |
+            | from the publish to HangupAnalysis: p50 / p99 ({endToEnd.Length} events) | {Percentile(endToEnd, 0.5):0} / {Percentile(endToEnd, 0.99):0} ms | | |
             | events stored but not yet projected when the bench stopped (not in the lags) | {unprojected} | | |
+
+            Lag p99 by second of appending (events appended in that second): {bySecond}.
 
             """;
     }
@@ -342,6 +372,22 @@ public sealed class BenchRun : IAsyncDisposable
         while (await reader.ReadAsync())
         {
             rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Each stored event's id (its message's MessageId) and sequence number, after <paramref name="after"/>.</summary>
+    private async Task<List<(Guid Id, long Sequence)>> MessageSequencesAsync(long after)
+    {
+        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select id, seq_id from {_schema}.mt_events where seq_id > {after}", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(Guid, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetGuid(0), reader.GetInt64(1)));
         }
 
         return rows;

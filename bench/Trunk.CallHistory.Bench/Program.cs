@@ -3,7 +3,8 @@ using System.Globalization;
 using Trunk.CallHistory.Bench;
 
 // Usage: dotnet run -c Release --project bench/Trunk.CallHistory.Bench [-- <phase> <size> ... [--out <file>]]
-// Phases: append <calls> (a burst), paced <seconds> (300 calls/s), detail <seconds of bulk load> (GET /calls/{id}).
+// Phases: append <calls> (a burst), paced <seconds> (300 calls/s), warmpaced <seconds> (the same after a warm-up burst
+// of 300 calls), detail <seconds of bulk load> (GET /calls/{id}).
 // Without phases: append 1000 paced 5 detail 180. Each phase runs on a fresh host, schema and queue, so that a phase
 // that leaves messages queued (it stops waiting after 45 s) never slows the next one.
 var phases = new List<(string Name, int Size)>();
@@ -31,14 +32,20 @@ var report = new List<string>();
 var total = Stopwatch.StartNew();
 foreach (var (name, size) in phases)
 {
-    var backlog = name == "append" ? BenchRun.Burst(WarmUpCalls).Concat(BenchRun.Burst(size)).ToList() : null;
+    var backlog = name switch
+    {
+        "append" => BenchRun.Burst(WarmUpCalls).Concat(BenchRun.Burst(size)).ToList(),
+        "warmpaced" => BenchRun.Burst(WarmUpCalls),
+        _ => null,
+    };
     await using var run = await BenchRun.StartAsync(backlog);
     report.Add(name switch
     {
         "append" => await run.AppendRateAsync(backlog!, WarmUpCalls * 18),
         "paced" => await run.PacedLoadAsync(callsPerSecond: 300, seconds: size),
+        "warmpaced" => await run.PacedLoadAsync(callsPerSecond: 300, seconds: size, warmUp: backlog),
         "detail" => await run.CallDetailLatencyAsync(size, maxEvents: 1_000_000, requests: 2_000),
-        _ => throw new ArgumentException($"Unknown phase '{name}': append, paced or detail."),
+        _ => throw new ArgumentException($"Unknown phase '{name}': append, paced, warmpaced or detail."),
     });
 }
 
