@@ -78,7 +78,8 @@ public static class TransferExtensions
             builder.Services.AddSingleton<SagaRouting>();
             builder.Services.AddHostedService(services => services.GetRequiredService<SagaRouting>());
             builder.Services.AddHealthChecks().AddCheck<SagaRouting>(SagaRouting.HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
-            builder.Services.AddHostedService<SagaShardEndpoints>();
+            builder.Services.AddSingleton<SagaShardEndpoints>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<SagaShardEndpoints>());
         }
 
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());

@@ -27,9 +27,9 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
             failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.RetryAfterSeconds)} must be between 0 and 3600 (was {options.RetryAfterSeconds}).");
         }
 
-        if (options.SagaShards is < 1 or > 64)
+        if (options.SagaShards is < 1 or > Saga.SagaShards.MaxCount)
         {
-            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)} must be between 1 and 64 (was {options.SagaShards}).");
+            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)} must be between 1 and {Saga.SagaShards.MaxCount} (was {options.SagaShards}).");
         }
 
         if (options.Retention < TimeSpan.FromHours(1) || options.Retention > TimeSpan.FromDays(90))

@@ -15,10 +15,15 @@ namespace Trunk.Transfer.Saga;
 /// (it binds exchanges to queues, not to other exchanges). A publisher's event then reaches its call's shard queue with no
 /// hop in between. The bindings are durable; they are declared at every start, and until they are the service reports
 /// not ready. RabbitMQ needs the plugin <c>rabbitmq_consistent_hash_exchange</c> enabled.
+/// Shard queues beyond <c>Transfer:SagaShards</c>, left by an earlier, larger count, stay bound and keep receiving their
+/// share of the calls: they are found here and read like the others (<see cref="SagaShardEndpoints.ConnectMore"/>), so no
+/// call is stranded; the count only grows (the warning says how to lower it).
 /// </summary>
 public sealed partial class SagaRouting(
     IBus bus,
     TransferStateMachine machine,
+    SagaShards shards,
+    SagaShardEndpoints endpoints,
     IOptions<RabbitMqSettings> broker,
     ServiceIdentity identity,
     ILogger<SagaRouting> logger) : BackgroundService, IHealthCheck
@@ -84,7 +89,36 @@ public sealed partial class SagaRouting(
         }
 
         LogRouted(sources.Count, SagaShards.Exchange);
+        var existing = await ExistingShardsAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (existing > shards.Count)
+        {
+            LogMoreShards(existing, shards.Count, SagaShards.ShardQueue(shards.Count), SagaShards.ShardQueue(existing - 1));
+            endpoints.ConnectMore(existing);
+        }
+
         await WarnOfForwarderQueueAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many shard queues exist, counting on from the configured ones until one is missing.</summary>
+    private async Task<int> ExistingShardsAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        var count = shards.Count;
+        while (count < SagaShards.MaxCount)
+        {
+            // A passive declaration of a missing queue closes its channel: one channel per look.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await channel.QueueDeclarePassiveAsync(SagaShards.ShardQueue(count), cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
+            {
+                break;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
@@ -113,6 +147,9 @@ public sealed partial class SagaRouting(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not declare the saga's routing on RabbitMQ; trying again in {Wait}")]
     private partial void LogBrokerAway(Exception exception, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Existing} saga shard queues exist, more than Transfer:SagaShards = {Configured}: {First} to {Last} stay bound to the exchange and are read too, so that the calls hashed to them are handled. To run fewer shards, unbind those queues from the exchange (management UI or API), let the running instances empty them, then delete them")]
+    private partial void LogMoreShards(int existing, int configured, string first, string last);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} of an earlier version is still bound and nothing reads it now ({Messages} messages): delete it (rabbitmqctl delete_queue {Queue} -p <vhost>)")]
     private partial void LogForwarderQueueLeft(string queue, uint messages);

@@ -5,21 +5,54 @@ namespace Trunk.Transfer.Saga;
 /// Connects the sharded saga's endpoints once the bus runs (<see cref="SagaShards"/>): one queue per shard, bound to the
 /// consistent-hash exchange with an equal weight, where the saga takes one message at a time. Shard queues have a single
 /// active consumer: with several Transfer instances one of them reads a shard at a time and another takes over when it
-/// stops, so a call's order survives scaling out.
+/// stops, so a call's order survives scaling out. Shard queues an earlier, larger count left bound to the exchange are
+/// connected too once <see cref="SagaRouting"/> finds them (<see cref="ConnectMore"/>): the exchange keeps hashing calls
+/// to them, so the saga reads them like its own.
 /// </summary>
 public sealed partial class SagaShardEndpoints(
     IReceiveEndpointConnector connector,
     SagaShards shards,
     ILogger<SagaShardEndpoints> logger) : IHostedService
 {
+    private readonly Lock _gate = new();
     private readonly List<HostReceiveEndpointHandle> _handles = [];
 
     /// <summary>Connects the endpoints without waiting for the broker: while it is away the bus reports not ready, as it does for every endpoint.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        for (var shard = 0; shard < shards.Count; shard++)
+        ConnectMore(shards.Count);
+        LogConnected(shards.Count, SagaShards.Exchange);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Connects the shards from the ones connected up to <paramref name="count"/> (none when as many are).</summary>
+    public void ConnectMore(int count)
+    {
+        lock (_gate)
         {
-            _handles.Add(connector.ConnectReceiveEndpoint(SagaShards.ShardQueue(shard), (context, endpoint) =>
+            for (var shard = _handles.Count; shard < count; shard++)
+            {
+                _handles.Add(Connect(shard));
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        HostReceiveEndpointHandle[] handles;
+        lock (_gate)
+        {
+            handles = [.. _handles];
+        }
+
+        foreach (var handle in handles)
+        {
+            await handle.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private HostReceiveEndpointHandle Connect(int shard) =>
+        connector.ConnectReceiveEndpoint(SagaShards.ShardQueue(shard), (context, endpoint) =>
             {
                 endpoint.ConfigureConsumeTopology = false;
                 endpoint.ConcurrentMessageLimit = 1;
@@ -35,20 +68,7 @@ public sealed partial class SagaShardEndpoints(
                 }
 
                 endpoint.ConfigureSaga<TransferState>(context);
-            }));
-        }
-
-        LogConnected(shards.Count, SagaShards.Exchange);
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        foreach (var handle in _handles)
-        {
-            await handle.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+            });
 
     /// <summary>The message type of every event the state machine consumes (Signaling's, Policy's, the timeouts).</summary>
     public static IReadOnlyList<Type> EventTypes(TransferStateMachine machine)

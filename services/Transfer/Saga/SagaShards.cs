@@ -24,6 +24,9 @@ public sealed class SagaShards(int count)
 
     public const string ExchangeType = "x-consistent-hash";
 
+    /// <summary>The most shards <c>Transfer:SagaShards</c> may ask for.</summary>
+    public const int MaxCount = 64;
+
     /// <summary>Each shard queue's weight on the hash ring: equal shares.</summary>
     public const string ShardWeight = "1";
 

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
 using Trunk.CallHistory.Tests.Support;
 using Trunk.ServiceDefaults.Telemetry;
 using Trunk.Testing;
+using Trunk.Testing.Messaging;
 
 namespace Trunk.CallHistory.Tests.Recording;
 
@@ -56,28 +56,12 @@ public sealed class CallEventQueueRequeueTests(CallHistoryHost host)
     private static double Refused(PrometheusScrape scrape) =>
         scrape.Sum(TrunkMetrics.UnstoredEvents.PrometheusName, "outcome=\"refused\"");
 
-    /// <summary>A queue policy on the test broker, set as an operator would with <c>rabbitmqctl</c> (the tests run beside it).</summary>
+    /// <summary>A queue policy on the test broker, set as an operator would.</summary>
     private static class RabbitPolicy
     {
         public static Task SetAsync(string name, string pattern, string definition) =>
-            RunAsync("set_policy", "-p", TestInfrastructure.RabbitVirtualHost, "--apply-to", "queues", "--priority", "100", name, pattern, definition);
+            RabbitControl.RunAsync("set_policy", "-p", TestInfrastructure.RabbitVirtualHost, "--apply-to", "queues", "--priority", "100", name, pattern, definition);
 
-        public static Task ClearAsync(string name) => RunAsync("clear_policy", "-p", TestInfrastructure.RabbitVirtualHost, name);
-
-        private static async Task RunAsync(params string[] arguments)
-        {
-            var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("-q");
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"rabbitmqctl {string.Join(' ', arguments)} failed: {await error}");
-        }
+        public static Task ClearAsync(string name) => RabbitControl.RunAsync("clear_policy", "-p", TestInfrastructure.RabbitVirtualHost, name);
     }
 }

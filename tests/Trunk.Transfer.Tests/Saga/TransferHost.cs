@@ -29,10 +29,11 @@ public sealed class TransferHost : IAsyncDisposable
 
     public IDocumentStore Store => _app.Services.GetRequiredService<IDocumentStore>();
 
-    public static async Task<TransferHost> StartAsync(PolicyScript policy, SignalingLog signaling)
+    /// <summary>A Transfer host on the test servers; <paramref name="settings"/> replace the defaults below.</summary>
+    public static async Task<TransferHost> StartAsync(PolicyScript policy, SignalingLog signaling, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Urls"] = $"http://127.0.0.1:{FreePort.Tcp()}",
             ["RabbitMq:Host"] = TestInfrastructure.RabbitHost,
@@ -48,7 +49,13 @@ public sealed class TransferHost : IAsyncDisposable
             ["Transfer:SchedulerPollInterval"] = "00:00:00.100",
             ["Transfer:OutboxPollInterval"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton(policy);
         builder.Services.AddSingleton(signaling);
         builder.AddServiceDefaults("transfer");
