@@ -131,6 +131,7 @@ public static class CallHistoryExtensions
         store.Schema.For<CallOutcome>().Duplicate(o => o.StartedAt);
         // The daemon keeps the outcomes of the calls it folded last in memory, so that a page of events loads (and
         // deserialises) only the outcomes of calls it has not seen lately; an entry is cached only after its batch commits.
+        // Each page also loads its calls' summaries in one query and writes each outcome from its call's summary.
         store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async, o => o.CacheLimitPerTenant = analysisCacheSize);
 
         // Projection lag (issue 7: p99 under 1 s): the daemon hears of each append by NOTIFY instead of its next poll,

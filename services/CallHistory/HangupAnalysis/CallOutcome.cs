@@ -4,8 +4,8 @@ namespace Trunk.CallHistory.HangupAnalysis;
 
 /// <summary>
 /// One call as hangup analysis counts it, kept by the async daemon (<see cref="HangupAnalysisProjection"/>): the call's
-/// hour, trunk, account, hangup cause, transfers and whether a leg lost its audio. <see cref="Call"/> is the daemon's
-/// own fold of the stream, so that statistics never slow the append path.
+/// hour, trunk, account, hangup cause, transfers and whether a leg lost its audio, taken from the call's summary. Rows
+/// of earlier builds also carry the whole summary (<c>Call</c>): it is ignored when they are read.
 /// </summary>
 public sealed record CallOutcome
 {
@@ -29,8 +29,6 @@ public sealed record CallOutcome
 
     public IReadOnlyList<string> TransferFailures { get; init; } = [];
 
-    public CallSummary Call { get; init; } = new();
-
     public static CallOutcome From(CallSummary call)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -46,7 +44,6 @@ public sealed record CallOutcome
             Transfers = call.Transfers.Count(t => t.Outcome != TransferOutcome.Pending),
             TransfersCompleted = call.Transfers.Count(t => t.Outcome == TransferOutcome.Completed),
             TransferFailures = [.. call.Transfers.Select(t => t.FailureCause).OfType<string>()],
-            Call = call,
         };
     }
 }

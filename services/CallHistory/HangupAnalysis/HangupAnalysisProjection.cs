@@ -1,12 +1,16 @@
 using JasperFx.Events;
+using JasperFx.Events.Grouping;
+using Marten;
 using Marten.Events.Aggregation;
 using Trunk.CallHistory.CallSummaries;
 
 namespace Trunk.CallHistory.HangupAnalysis;
 
 /// <summary>
-/// The async (daemon) projection behind <c>GET /analysis/hangups</c>: folds each call's stream, in whatever order its
-/// events come, into its <see cref="CallOutcome"/>. Errors stop the daemon's shard and are retried; none is skipped.
+/// The async (daemon) projection behind <c>GET /analysis/hangups</c>: for each page of events, loads the current
+/// <see cref="CallSummary"/> of the page's calls in one query (the writer folds every event into its call's summary in
+/// the append's transaction, so the summary is at least as new as the page) and writes each call's small
+/// <see cref="CallOutcome"/> from it. Errors stop the daemon's shard and are retried; none is skipped.
 /// </summary>
 public sealed class HangupAnalysisProjection : SingleStreamProjection<CallOutcome, Guid>
 {
@@ -23,9 +27,26 @@ public sealed class HangupAnalysisProjection : SingleStreamProjection<CallOutcom
         }
     }
 
+    public override async Task EnrichEventsAsync(SliceGroup<CallOutcome, Guid> group, IQuerySession querySession, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(querySession);
+        var slices = group.Slices.ToList();
+        var summaries = (await querySession.LoadManyAsync<CallSummary>(cancellation, slices.Select(s => s.Id)).ConfigureAwait(false))
+            .ToDictionary(s => s.Id);
+        foreach (var slice in slices)
+        {
+            // A stream without a stored summary (none is written without one) is folded from its events instead.
+            var summary = summaries.GetValueOrDefault(slice.Id)
+                ?? await querySession.Events.AggregateStreamAsync<CallSummary>(slice.Id, token: cancellation).ConfigureAwait(false)
+                ?? new CallSummary { Id = slice.Id };
+            slice.Reference(summary);
+        }
+    }
+
     public override CallOutcome Evolve(CallOutcome? snapshot, Guid id, IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return CallOutcome.From(CallSummaryProjection.Fold(snapshot?.Call ?? new CallSummary { Id = id }, e.Data));
+        return e.Data is References<CallSummary> summary ? CallOutcome.From(summary.Entity) : snapshot ?? new CallOutcome { Id = id };
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Marten;
 using Npgsql;
 using Trunk.CallHistory.Api;
+using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.HangupAnalysis;
 using Trunk.CallHistory.Tests.CallSummaries;
 using Trunk.CallHistory.Tests.Support;
@@ -68,6 +69,39 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
 
         var busy = await host.GetAsync<CallPage>($"/calls?outcome=busy&{range}");
         Assert.Equal(expected.Where(o => o.Cause == "busy").OrderByDescending(o => o.StartedAt).Select(o => o.Id), busy.Calls.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task When_the_daemon_writes_an_outcome_Should_store_only_the_counted_fields_taken_from_the_calls_summary()
+    {
+        var calls = Calls(new DateTimeOffset(2025, 4, 1 + Random.Shared.Next(0, 27), 14, 0, 0, TimeSpan.Zero));
+        await RecordAsync(host, calls);
+        await host.WaitForDaemonAsync();
+
+        await using var session = host.Store.QuerySession();
+        foreach (var (call, events) in calls)
+        {
+            var summary = await session.LoadAsync<CallSummary>(call.CallId);
+            Assert.Equal(Json(Expected(call, events)), Json(CallOutcome.From(summary!)));
+            Assert.Equal(Json(CallOutcome.From(summary!)), Json((await session.LoadAsync<CallOutcome>(call.CallId))!));
+            Assert.Equal(["AccountId", "Cause", "Hour", "Id", "NoAudio", "StartedAt", "TransferFailures", "Transfers", "TransfersCompleted", "TrunkId"], await StoredKeysAsync(call.CallId));
+        }
+    }
+
+    [Fact]
+    public async Task When_an_outcome_stored_by_an_earlier_build_carries_the_whole_summary_Should_still_read_it()
+    {
+        var calls = Calls(new DateTimeOffset(2025, 5, 1 + Random.Shared.Next(0, 27), 16, 0, 0, TimeSpan.Zero));
+        await RecordAsync(host, calls[..1]);
+        await host.WaitForDaemonAsync();
+        var (call, events) = calls[0];
+
+        await ExecuteAsync(
+            $"update {host.Schema}.mt_doc_calloutcome o set data = o.data || jsonb_build_object('Call', s.data) from {host.Schema}.mt_doc_callsummary s where o.id = s.id and o.id = '{call.CallId}'");
+
+        Assert.Contains("Call", await StoredKeysAsync(call.CallId));
+        await using var session = host.Store.QuerySession();
+        Assert.Equal(Json(Expected(call, events)), Json((await session.LoadAsync<CallOutcome>(call.CallId))!));
     }
 
     [Fact]
@@ -166,6 +200,30 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
         CallOutcome.From(CallSummaryProjectionTests.Fold(call.CallId, events));
 
     private static string Json(CallOutcome outcome) => JsonSerializer.Serialize(outcome, CallHistoryHost.Json);
+
+    private async Task<List<string>> StoredKeysAsync(Guid callId)
+    {
+        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select k from {host.Schema}.mt_doc_calloutcome, jsonb_object_keys(data) k where id = @id order by k", connection);
+        command.Parameters.AddWithValue("id", callId);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    private static async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private static async Task<long> LastSequenceAsync(string schema, string table, string expression)
     {
