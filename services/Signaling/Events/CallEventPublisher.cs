@@ -28,12 +28,16 @@ internal sealed partial class CallEventPublisher : BackgroundService
     /// <summary>Publishes awaiting their confirm at once.</summary>
     public const int Lanes = 16;
 
+    /// <summary>How long a stopping instance keeps publishing the events it holds (a call's last ones among them).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
 
     private readonly PublishEndpoints _endpoints;
     private readonly SignalingTelemetry _telemetry;
     private readonly ILogger<CallEventPublisher> _logger;
     private readonly Channel<(ICallMessage Message, ActivityContext PublishedIn)>[] _lanes;
+    private volatile bool _stopping;
 
     public CallEventPublisher(IBus bus, SignalingTelemetry telemetry, ILogger<CallEventPublisher> logger)
     {
@@ -59,7 +63,15 @@ internal sealed partial class CallEventPublisher : BackgroundService
             return true;
         }
 
-        LogDropped(message.GetType().Name, message.CallId);
+        if (_stopping)
+        {
+            LogDroppedStopping(message.GetType().Name, message.CallId);
+        }
+        else
+        {
+            LogDropped(message.GetType().Name, message.CallId);
+        }
+
         return false;
     }
 
@@ -70,13 +82,27 @@ internal sealed partial class CallEventPublisher : BackgroundService
 
     /// <summary>
     /// Runs the lanes until the host stops. A publish is not cancelled (MassTransit would link a token source, register
-    /// on it and wait for either, per publish); at the stop the lanes take no more messages, and the stop does not wait
-    /// for a publish still in flight (while the broker is away one waits until the bus stops).
+    /// on it and wait for either, per publish). At the stop the lanes take no more messages but publish the ones they
+    /// hold, for up to <see cref="DrainTimeout"/> (the bus stops after this service); what is left then (the broker is
+    /// away) is counted in a log line.
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lanes = Task.WhenAll(_lanes.Select(lane => PublishLaneAsync(lane.Reader, stoppingToken)));
+        using var abandon = new CancellationTokenSource();
+        var lanes = Task.WhenAll(_lanes.Select(lane => PublishLaneAsync(lane.Reader, abandon.Token)));
         await Task.WhenAny(lanes, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+        _stopping = true;
+        foreach (var lane in _lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        if (await Task.WhenAny(lanes, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != lanes)
+        {
+            LogAbandoned(_lanes.Sum(lane => lane.Reader.Count), DrainTimeout);
+            // A publish in flight is not waited for: while the broker is away it ends only when the bus stops, after this.
+            await abandon.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -118,6 +144,12 @@ internal sealed partial class CallEventPublisher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventType} of call {CallId} dropped: the buffer is full")]
     private partial void LogDropped(string eventType, Guid callId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventType} of call {CallId} dropped: the instance is stopping")]
+    private partial void LogDroppedStopping(string eventType, Guid callId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping with {Count} events not published after {Wait}: RabbitMQ did not take them")]
+    private partial void LogAbandoned(int count, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} of call {CallId} failed; retrying")]
     private partial void LogRetry(Exception exception, string eventType, Guid callId);

@@ -51,6 +51,38 @@ public sealed class CallEventPublisherTests
     }
 
     [Fact]
+    public async Task When_the_instance_stops_with_events_buffered_Should_publish_them_before_it_stops()
+    {
+        await using var listener = await MessageListener<SipMessagesTraced>.StartAsync($"signaling-tests-publisher-{Guid.NewGuid():N}");
+        // The instance's own bus, which its host stops right after the publisher, as Signaling's host does.
+        var instanceBus = await MessageListener<SipMessagesTraced>.StartAsync($"signaling-tests-instance-{Guid.NewGuid():N}");
+        using var identity = new ServiceIdentity("signaling", "publisher-test");
+        using var publisher = new CallEventPublisher(instanceBus.ListenerBus, new SignalingTelemetry(identity, new CallRegistry()),
+            NullLogger<CallEventPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        var calls = Enumerable.Range(0, Calls).Select(_ => Guid.NewGuid()).ToHashSet();
+        for (var sequence = 0; sequence < EventsPerCall; sequence++)
+        {
+            foreach (var call in calls)
+            {
+                publisher.Publish(new SipMessagesTraced(call, DateTimeOffset.UtcNow, sequence.ToString(CultureInfo.InvariantCulture), []));
+            }
+        }
+
+        // Stopped as soon as the lanes run (the first event is in), with most of the events still in them: they go out
+        // before the stop ends, then the bus stops.
+        await listener.WaitForAsync(e => calls.Contains(e.CallId), 1);
+        await publisher.StopAsync(CancellationToken.None);
+        await instanceBus.DisposeAsync();
+
+        var received = await listener.WaitForAsync(e => calls.Contains(e.CallId), Calls * EventsPerCall);
+        Assert.Equal(Calls * EventsPerCall, received.Count);
+
+        // Nothing is taken once stopped: a late event is refused (and logged), not buffered and lost.
+        Assert.False(publisher.Publish(new SipMessagesTraced(calls.First(), DateTimeOffset.UtcNow, "after the stop", [])));
+    }
+
+    [Fact]
     public async Task When_an_event_is_published_in_a_calls_trace_Should_be_consumed_in_that_trace_under_its_publish_span()
     {
         using var identity = new ServiceIdentity("signaling", "publisher-trace-test");
