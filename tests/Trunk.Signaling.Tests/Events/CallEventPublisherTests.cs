@@ -30,18 +30,8 @@ public sealed class CallEventPublisherTests
     {
         await using var listener = await MessageListener<SipMessagesTraced>.StartAsync($"signaling-tests-publisher-{Guid.NewGuid():N}");
         using var identity = new ServiceIdentity("signaling", "publisher-test");
-        using var publisher = new CallEventPublisher(listener.ListenerBus, new SignalingTelemetry(identity, new CallRegistry()),
-            NullLogger<CallEventPublisher>.Instance);
-        await publisher.StartAsync(CancellationToken.None);
-        var calls = Enumerable.Range(0, Calls).Select(_ => Guid.NewGuid()).ToHashSet();
-
-        for (var sequence = 0; sequence < EventsPerCall; sequence++)
-        {
-            foreach (var call in calls)
-            {
-                publisher.Publish(new SipMessagesTraced(call, DateTimeOffset.UtcNow, sequence.ToString(CultureInfo.InvariantCulture), []));
-            }
-        }
+        using var publisher = await StartPublisherAsync(listener.ListenerBus, identity);
+        var calls = PublishAll(publisher);
 
         var received = await listener.WaitForAsync(e => calls.Contains(e.CallId), Calls * EventsPerCall);
         await publisher.StopAsync(CancellationToken.None);
@@ -57,17 +47,8 @@ public sealed class CallEventPublisherTests
         // The instance's own bus, which its host stops right after the publisher, as Signaling's host does.
         var instanceBus = await MessageListener<SipMessagesTraced>.StartAsync($"signaling-tests-instance-{Guid.NewGuid():N}");
         using var identity = new ServiceIdentity("signaling", "publisher-test");
-        using var publisher = new CallEventPublisher(instanceBus.ListenerBus, new SignalingTelemetry(identity, new CallRegistry()),
-            NullLogger<CallEventPublisher>.Instance);
-        await publisher.StartAsync(CancellationToken.None);
-        var calls = Enumerable.Range(0, Calls).Select(_ => Guid.NewGuid()).ToHashSet();
-        for (var sequence = 0; sequence < EventsPerCall; sequence++)
-        {
-            foreach (var call in calls)
-            {
-                publisher.Publish(new SipMessagesTraced(call, DateTimeOffset.UtcNow, sequence.ToString(CultureInfo.InvariantCulture), []));
-            }
-        }
+        using var publisher = await StartPublisherAsync(instanceBus.ListenerBus, identity);
+        var calls = PublishAll(publisher);
 
         // Stopped as soon as the lanes run (the first event is in), with most of the events still in them: they go out
         // before the stop ends, then the bus stops.
@@ -80,6 +61,28 @@ public sealed class CallEventPublisherTests
 
         // Nothing is taken once stopped: a late event is refused (and logged), not buffered and lost.
         Assert.False(publisher.Publish(new SipMessagesTraced(calls.First(), DateTimeOffset.UtcNow, "after the stop", [])));
+    }
+
+    private static async Task<CallEventPublisher> StartPublisherAsync(MassTransit.IBus bus, ServiceIdentity identity)
+    {
+        var publisher = new CallEventPublisher(bus, new SignalingTelemetry(identity, new CallRegistry()), NullLogger<CallEventPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        return publisher;
+    }
+
+    /// <summary>Each of <see cref="Calls"/> new calls publishes <see cref="EventsPerCall"/> events numbered in order, the calls taking turns.</summary>
+    private static HashSet<Guid> PublishAll(CallEventPublisher publisher)
+    {
+        var calls = Enumerable.Range(0, Calls).Select(_ => Guid.NewGuid()).ToHashSet();
+        for (var sequence = 0; sequence < EventsPerCall; sequence++)
+        {
+            foreach (var call in calls)
+            {
+                publisher.Publish(new SipMessagesTraced(call, DateTimeOffset.UtcNow, sequence.ToString(CultureInfo.InvariantCulture), []));
+            }
+        }
+
+        return calls;
     }
 
     [Fact]
