@@ -1,11 +1,27 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Trunk.Signaling.Calls;
 
 namespace Trunk.Signaling.Sip;
 
-/// <summary>Starts listening for SIP with the host.</summary>
-internal sealed partial class SipListener(SipEndpoint sip, RequestRouter router, ILogger<SipListener> logger) : IHostedService
+/// <summary>
+/// Starts listening for SIP with the host. At the stop it ends the calls still up (BYE to every leg, their events
+/// published), for up to <see cref="EndCallsTimeout"/>, so that no call is left without its end in the history and the
+/// transfer's money is settled; it is the first service to stop, so the bus and the publisher still run.
+/// </summary>
+internal sealed partial class SipListener(
+    SipEndpoint sip,
+    RequestRouter router,
+    CallRegistry calls,
+    CallTerminator terminator,
+    ILogger<SipListener> logger) : IHostedService
 {
+    /// <summary>How long a stopping instance waits for its calls' BYEs.</summary>
+    public static readonly TimeSpan EndCallsTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>The reason the legs of a call ended by the stop are given.</summary>
+    public const string StopReason = "Service stopping";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         sip.Stack.OnRequest = router.RouteAsync;
@@ -14,9 +30,29 @@ internal sealed partial class SipListener(SipEndpoint sip, RequestRouter router,
         return Task.CompletedTask;
     }
 
-    /// <summary>The stack closes its sockets when the container disposes <see cref="SipEndpoint"/>, after the bus stopped.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Ends the calls still up; the stack closes its sockets when the container disposes <see cref="SipEndpoint"/>, after the bus stopped.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var live = calls.All.ToList();
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        LogEndingCalls(live.Count);
+        var ending = Task.WhenAll(live.Select(call => terminator.EndAsync(call, null, 200, StopReason, HangupCauses.CommandedHangup)));
+        if (await Task.WhenAny(ending, Task.Delay(EndCallsTimeout, cancellationToken)).ConfigureAwait(false) != ending)
+        {
+            LogCallsLeft(calls.Count, EndCallsTimeout);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on udp {Udp} and tcp {Tcp}, advertised as {Advertised}")]
     private partial void LogListening(string udp, string tcp, string advertised);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: ending {Count} calls still up (BYE to each leg)")]
+    private partial void LogEndingCalls(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with {Count} calls not ended after {Wait}")]
+    private partial void LogCallsLeft(int count, TimeSpan wait);
 }
