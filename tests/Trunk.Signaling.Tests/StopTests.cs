@@ -34,7 +34,7 @@ public sealed class StopTests(SignalingFixture fixture)
         await caller.AssertPassedAsync("caller", () => host.Output);
         await endpoint.AssertPassedAsync("endpoint", () => host.Output);
         var ended = await call.WaitForAsync<CallEnded>();
-        Assert.Equal("commanded_hangup", ended.HangupCause);
+        Assert.Equal("service_stopping", ended.HangupCause);
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Caller && l.HungUpBy is null);
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Endpoint && l.HungUpBy is null);
     }

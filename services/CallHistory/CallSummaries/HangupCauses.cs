@@ -17,7 +17,8 @@ public static class HangupCauses
     public static readonly HangupCause CallerCancelled = new("caller_cancelled", "the caller hung up before anyone answered (CANCEL)", 487, 16);
     public static readonly HangupCause EndpointHangup = new("endpoint_hangup", "the endpoint (PBX, softphone, agent) hung up", 200, 16);
     public static readonly HangupCause TargetHangup = new("target_hangup", "the transfer target hung up after the bridge", 200, 16);
-    public static readonly HangupCause CommandedHangup = new("commanded_hangup", "a service ended the call (the endpoint leg after a transfer, an operator, a stopping Signaling instance, the transfer's maximum duration)", 200, 16);
+    public static readonly HangupCause CommandedHangup = new("commanded_hangup", "a service ended the call (the endpoint leg after a transfer, an operator, the transfer's maximum duration)", 200, 16);
+    public static readonly HangupCause ServiceStopping = new("service_stopping", "the Signaling instance holding the call stopped (a deployment, a scale-in) and ended it", 200, 41);
     public static readonly HangupCause Busy = new("busy", "the called party was busy (486, 600)", 486, 17);
     public static readonly HangupCause NoAnswer = new("no_answer", "the called party rang but did not answer before the timeout (CANCEL, then 480)", 480, 19);
     public static readonly HangupCause Declined = new("declined", "the called party declined the call (603)", 603, 21);
@@ -35,7 +36,7 @@ public static class HangupCauses
 
     public static IReadOnlyList<HangupCause> All { get; } =
     [
-        NormalClearing, CallerHangup, CallerCancelled, EndpointHangup, TargetHangup, CommandedHangup, Busy, NoAnswer, Declined,
+        NormalClearing, CallerHangup, CallerCancelled, EndpointHangup, TargetHangup, CommandedHangup, ServiceStopping, Busy, NoAnswer, Declined,
         UnallocatedNumber, GeoPermissionDenied, TransferDenied, InsufficientBalance, TransferFailed, EndpointUnreachable,
         EndpointRejected, TargetUnreachable, MediaUnavailable, NoAudio, Unknown,
     ];

@@ -10,5 +10,6 @@ internal static class HangupCauses
     public const string EndpointRejected = "endpoint_rejected";
     public const string EndpointUnreachable = "endpoint_unreachable";
     public const string CommandedHangup = "commanded_hangup";
+    public const string ServiceStopping = "service_stopping";
     public const string MediaUnavailable = "media_unavailable";
 }

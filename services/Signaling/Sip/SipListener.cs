@@ -40,7 +40,7 @@ internal sealed partial class SipListener(
         }
 
         LogEndingCalls(live.Count);
-        var ending = Task.WhenAll(live.Select(call => terminator.EndAsync(call, null, 200, StopReason, HangupCauses.CommandedHangup)));
+        var ending = Task.WhenAll(live.Select(call => terminator.EndAsync(call, null, 200, StopReason, HangupCauses.ServiceStopping)));
         if (await Task.WhenAny(ending, Task.Delay(EndCallsTimeout, cancellationToken)).ConfigureAwait(false) != ending)
         {
             LogCallsLeft(calls.Count, EndCallsTimeout);
