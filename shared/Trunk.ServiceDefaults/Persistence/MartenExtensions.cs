@@ -72,7 +72,7 @@ public static class MartenExtensions
         ArgumentNullException.ThrowIfNull(connectionString);
         try
         {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (builder.MaxAutoPrepare == 0)
             {
                 builder.MaxAutoPrepare = 64;
