@@ -63,10 +63,7 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
             : Settings.RingTimeout;
         Command(transfer, new DialTarget(
             transfer.CallId, Now, transfer.CorrelationId, transfer.TargetNumber, transfer.CallerNumber, transfer.ReferredBy, ringTimeout));
-        var id = NewId.NextGuid();
-        var dueAt = Now + ringTimeout;
-        transfer.Pending.Schedule(id, transfer.CorrelationId, new RingTimeoutElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id), dueAt);
-        transfer.RingTimeoutId = id;
+        transfer.RingTimeoutId = ScheduleTimeout(transfer, ringTimeout, (id, dueAt) => new RingTimeoutElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id));
     }
 
     public void CancelRingTimeout(TransferState transfer)
@@ -76,13 +73,9 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
     }
 
     /// <summary>From the target's answer: the call must end within the maximum duration.</summary>
-    public void ScheduleMaxCallDuration(TransferState transfer)
-    {
-        var id = NewId.NextGuid();
-        var dueAt = Now + Settings.MaxCallDuration;
-        transfer.Pending.Schedule(id, transfer.CorrelationId, new MaxCallDurationElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id), dueAt);
-        transfer.MaxCallDurationId = id;
-    }
+    public void ScheduleMaxCallDuration(TransferState transfer) =>
+        transfer.MaxCallDurationId = ScheduleTimeout(
+            transfer, Settings.MaxCallDuration, (id, dueAt) => new MaxCallDurationElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id));
 
     public void CancelMaxCallDuration(TransferState transfer)
     {
@@ -141,12 +134,18 @@ public sealed class TransferActions(TimeProvider time, ServiceIdentity identity,
     }
 
     /// <summary>Policy's answer is due by the deadline, else the transfer fails with 503.</summary>
-    public void SchedulePolicyDeadline(TransferState transfer)
+    public void SchedulePolicyDeadline(TransferState transfer) =>
+        transfer.PolicyDeadlineId = ScheduleTimeout(
+            transfer, Settings.PolicyDeadline, (id, dueAt) => new PolicyDeadlineElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id));
+
+    /// <summary>Schedules the timeout <paramref name="timeout"/> builds (from its id and due time) <paramref name="after"/> from now; returns its id.</summary>
+    private Guid ScheduleTimeout<T>(TransferState transfer, TimeSpan after, Func<Guid, DateTimeOffset, T> timeout)
+        where T : class, ICallMessage
     {
         var id = NewId.NextGuid();
-        var dueAt = Now + Settings.PolicyDeadline;
-        transfer.Pending.Schedule(id, transfer.CorrelationId, new PolicyDeadlineElapsed(transfer.CallId, dueAt, transfer.CorrelationId, id), dueAt);
-        transfer.PolicyDeadlineId = id;
+        var dueAt = Now + after;
+        transfer.Pending.Schedule(id, transfer.CorrelationId, timeout(id, dueAt), dueAt);
+        return id;
     }
 
     private static void End(TransferState transfer, int sipCode, string reason)
