@@ -103,19 +103,9 @@ public sealed partial class SagaRouting(
     private async Task<int> ExistingShardsAsync(IConnection connection, CancellationToken cancellationToken)
     {
         var count = shards.Count;
-        while (count < SagaShards.MaxCount)
+        while (count < SagaShards.MaxCount && await FindQueueAsync(connection, SagaShards.ShardQueue(count), cancellationToken).ConfigureAwait(false) is not null)
         {
-            // A passive declaration of a missing queue closes its channel: one channel per look.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await channel.QueueDeclarePassiveAsync(SagaShards.ShardQueue(count), cancellationToken).ConfigureAwait(false);
-                count++;
-            }
-            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
-            {
-                break;
-            }
+            count++;
         }
 
         return count;
@@ -127,15 +117,23 @@ public sealed partial class SagaRouting(
     /// </summary>
     private async Task WarnOfForwarderQueueAsync(IConnection connection, CancellationToken cancellationToken)
     {
+        if (await FindQueueAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false) is { } queue)
+        {
+            LogForwarderQueueLeft(SagaShards.Queue, queue.MessageCount);
+        }
+    }
+
+    /// <summary>The queue's state, or null when it does not exist (a passive declaration of a missing queue closes its channel: a channel each).</summary>
+    private static async Task<QueueDeclareOk?> FindQueueAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            var queue = await channel.QueueDeclarePassiveAsync(SagaShards.Queue, cancellationToken).ConfigureAwait(false);
-            LogForwarderQueueLeft(SagaShards.Queue, queue.MessageCount);
+            return await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
         {
-            // No queue left from an earlier version: nothing to say.
+            return null;
         }
     }
 
