@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
@@ -31,6 +32,8 @@ public static class SignalingExtensions
         services.AddValidatedSettings<SipSettings, SipSettingsValidator>().Bind(builder.Configuration.GetSection(SipSettings.Section));
         services.AddValidatedSettings<TransferSettings, TransferSettingsValidator>().Bind(builder.Configuration.GetSection(TransferSettings.Section));
         services.AddValidatedSettings<MediaControlSettings, MediaControlSettingsValidator>().Bind(builder.Configuration.GetSection(MediaControlSettings.Section));
+        // The stop drains calls first (SipListener): the shutdown's budget grows by the drain.
+        services.AddOptions<HostOptions>().Configure<IOptions<SipSettings>>((host, sip) => host.ShutdownTimeout += sip.Value.DrainTimeout);
 
         var queue = InstanceQueue(services);
         builder.AddTrunkBus(bus =>
@@ -60,6 +63,7 @@ public static class SignalingExtensions
         services.AddSingleton<ReferHandler>();
         services.AddSingleton<TargetDialer>();
         services.AddSingleton<TransferLegs>();
+        services.AddSingleton<SipDrain>();
         services.AddSingleton<RequestRouter>();
         services.AddSingleton<CallEventPublisher>();
         services.AddHostedService(p => p.GetRequiredService<CallEventPublisher>());

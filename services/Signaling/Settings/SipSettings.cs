@@ -34,6 +34,13 @@ public sealed class SipSettings
     /// </summary>
     public string? TrunkLookupAddress { get; set; }
 
+    /// <summary>
+    /// How long a stopping instance lets its calls go on while it answers new INVITEs and OPTIONS 503; the calls
+    /// still up then get BYE. 0 ends them at once. The host's shutdown timeout grows by it: the orchestrator's grace
+    /// period (Kubernetes' terminationGracePeriodSeconds, compose's stop_grace_period) must exceed it by 10 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the answer to GetTrunkByDid may take before the INVITE gets 503.</summary>
     public TimeSpan TrunkLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

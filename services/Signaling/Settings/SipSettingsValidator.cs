@@ -6,6 +6,9 @@ namespace Trunk.Signaling.Settings;
 
 internal sealed class SipSettingsValidator : IValidateOptions<SipSettings>
 {
+    /// <summary>A planned stop should not wait longer than this for calls to end.</summary>
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, SipSettings options)
     {
         var failures = new List<string>();
@@ -34,6 +37,11 @@ internal sealed class SipSettingsValidator : IValidateOptions<SipSettings>
         Positive(failures, "CallsPerSecondPerTrunk", options.CallsPerSecondPerTrunk);
         Duration(failures, "EndpointResponseTimeout", options.EndpointResponseTimeout);
         Duration(failures, "TrunkLookupTimeout", options.TrunkLookupTimeout);
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > MaxDrainTimeout)
+        {
+            failures.Add($"{SipSettings.Section}:DrainTimeout must be between 0 and {MaxDrainTimeout} (was {options.DrainTimeout}).");
+        }
+
         return SettingRules.Result(failures);
     }
 

@@ -8,10 +8,11 @@ namespace Trunk.Signaling.Sip;
 
 /// <summary>
 /// The first stop of every request that passed the stack's §8.2 checks (and 483 for Max-Forwards 0): in-dialog
-/// requests to their call, new INVITEs to the inbound handler, OPTIONS answered, anything else 405 with Allow.
+/// requests to their call, new INVITEs to the inbound handler, OPTIONS answered, anything else 405 with Allow. While the
+/// instance drains, new INVITEs and OPTIONS get 503 (<see cref="SipDrain"/>).
 /// </summary>
 internal sealed class RequestRouter(
-    SipEndpoint sip, CallRegistry calls, InboundCallHandler inbound, InDialogHandler inDialog, SignalingTelemetry telemetry)
+    SipEndpoint sip, CallRegistry calls, InboundCallHandler inbound, InDialogHandler inDialog, SipDrain drain, SignalingTelemetry telemetry)
 {
     public async Task RouteAsync(IncomingRequest request)
     {
@@ -43,6 +44,9 @@ internal sealed class RequestRouter(
 
         switch (sipRequest.Method)
         {
+            case SipMethod.Invite or SipMethod.Options when drain.Draining:
+                drain.Refuse(request);
+                return Task.CompletedTask;
             case SipMethod.Invite:
                 return inbound.HandleAsync(request);
             case SipMethod.Options:

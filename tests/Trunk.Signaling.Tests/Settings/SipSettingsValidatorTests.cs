@@ -1,0 +1,28 @@
+using System.Globalization;
+using Trunk.Signaling.Settings;
+
+namespace Trunk.Signaling.Tests.Settings;
+
+public sealed class SipSettingsValidatorTests
+{
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:00:30")]
+    [InlineData("01:00:00")]
+    public void When_the_drain_timeout_is_between_0_and_an_hour_Should_pass(string drain)
+    {
+        var result = new SipSettingsValidator().Validate(null, new SipSettings { DrainTimeout = TimeSpan.Parse(drain, CultureInfo.InvariantCulture) });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("01:00:01")]
+    public void When_the_drain_timeout_is_negative_or_over_an_hour_Should_name_the_setting(string drain)
+    {
+        var result = new SipSettingsValidator().Validate(null, new SipSettings { DrainTimeout = TimeSpan.Parse(drain, CultureInfo.InvariantCulture) });
+
+        Assert.StartsWith("Sip:DrainTimeout must be between 0 and 01:00:00", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+}
