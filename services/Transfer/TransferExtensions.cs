@@ -73,14 +73,12 @@ public static class TransferExtensions
             store.Schema.For<ProcessedMessage>().Duplicate(x => x.ProcessedAt, configure: index => index.Method = IndexMethod.brin);
         });
 
-        if (shards.Sharded)
-        {
-            builder.Services.AddSingleton<SagaRouting>();
-            builder.Services.AddHostedService(services => services.GetRequiredService<SagaRouting>());
-            builder.Services.AddHealthChecks().AddCheck<SagaRouting>(SagaRouting.HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
-            builder.Services.AddSingleton<SagaShardEndpoints>();
-            builder.Services.AddHostedService(services => services.GetRequiredService<SagaShardEndpoints>());
-        }
+        // Sharded, the routing to the shards; with one queue, the retirement of a sharded run's routing and queues.
+        builder.Services.AddSingleton<SagaRouting>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SagaRouting>());
+        builder.Services.AddHealthChecks().AddCheck<SagaRouting>(SagaRouting.HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddSingleton<SagaShardEndpoints>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SagaShardEndpoints>());
 
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<TimeoutScheduler>();

@@ -10,7 +10,7 @@ using Trunk.ServiceDefaults.Settings;
 namespace Trunk.Transfer.Saga;
 
 /// <summary>
-/// Binds the exchange of every message type the sharded saga consumes from others
+/// Sharded (<c>Transfer:SagaShards</c> &gt; 1): binds the exchange of every message type the saga consumes from others
 /// (<see cref="SagaShardEndpoints.EventTypes"/>) to <see cref="SagaShards.Exchange"/>, which MassTransit cannot declare
 /// (it binds exchanges to queues, not to other exchanges). A publisher's event then reaches its call's shard queue with no
 /// hop in between. The bindings are durable; they are declared at every start, and until they are the service reports
@@ -18,6 +18,9 @@ namespace Trunk.Transfer.Saga;
 /// Shard queues beyond <c>Transfer:SagaShards</c>, left by an earlier, larger count, stay bound and keep receiving their
 /// share of the calls: they are found here and read like the others (<see cref="SagaShardEndpoints.ConnectMore"/>), so no
 /// call is stranded; the count only grows (the warning says how to lower it).
+/// One queue (<c>Transfer:SagaShards</c> = 1) after a sharded run: the durable bindings that run declared would keep
+/// copying every event into shard queues nobody reads, without end. They are removed at start; the shard queues left
+/// empty are deleted, and those still holding a call's messages are read until empty (and deleted at a later start).
 /// </summary>
 public sealed partial class SagaRouting(
     IBus bus,
@@ -75,9 +78,21 @@ public sealed partial class SagaRouting(
 
     private async Task DeclareAsync(CancellationToken cancellationToken)
     {
-        var sources = SourceExchanges();
         var factory = RabbitMqConnectionFactory.For(broker.Value);
         await using var connection = await factory.CreateConnectionAsync(identity.InstanceId + "-saga-routing", cancellationToken).ConfigureAwait(false);
+        if (shards.Sharded)
+        {
+            await RouteToShardsAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RetireShardsAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RouteToShardsAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        var sources = SourceExchanges();
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await channel.ExchangeDeclareAsync(SagaShards.Exchange, SagaShards.ExchangeType, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -97,6 +112,49 @@ public sealed partial class SagaRouting(
         }
 
         await WarnOfForwarderQueueAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Unbinds the message types' exchanges from the consistent-hash exchange a sharded run left, deletes the shard queues
+    /// that are empty and unread, and reads the others (<see cref="SagaShardEndpoints.Connect"/>).
+    /// </summary>
+    private async Task RetireShardsAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        if (!await ExchangeExistsAsync(connection, SagaShards.Exchange, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var source in SourceExchanges())
+            {
+                await channel.ExchangeUnbindAsync(SagaShards.Exchange, source.Name, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var deleted = 0;
+        var read = new List<string>();
+        for (var shard = 0; shard < SagaShards.MaxCount; shard++)
+        {
+            var name = SagaShards.ShardQueue(shard);
+            if (await FindQueueAsync(connection, name, cancellationToken).ConfigureAwait(false) is not { } queue)
+            {
+                continue;
+            }
+
+            if (queue.MessageCount == 0 && queue.ConsumerCount == 0 && await DeleteIfUnusedAsync(connection, name, cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+                continue;
+            }
+
+            LogShardLeft(name, queue.MessageCount);
+            endpoints.Connect(shard);
+            read.Add(name);
+        }
+
+        LogShardsRetired(SagaShards.Exchange, deleted, read.Count == 0 ? "none" : string.Join(", ", read));
     }
 
     /// <summary>How many shard queues exist, counting on from the configured ones until one is missing.</summary>
@@ -136,6 +194,41 @@ public sealed partial class SagaRouting(
             return null;
         }
     }
+
+    private static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await channel.ExchangeDeclarePassiveAsync(exchange, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the queue only if it is empty and unread; false when RabbitMQ refused (a message or reader came meanwhile).</summary>
+    private static async Task<bool> DeleteIfUnusedAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await channel.QueueDeleteAsync(queue, ifUnused: true, ifEmpty: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saga shard queue {Queue} of an earlier sharded run holds {Messages} messages: reading it until it is empty (it is deleted at a later start)")]
+    private partial void LogShardLeft(string queue, uint messages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transfer:SagaShards = 1: events no longer reach the shard queues of {Exchange}; {Deleted} empty shard queues deleted, still read until empty: {Read}")]
+    private partial void LogShardsRetired(string exchange, int deleted, string read);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The exchanges of {Types} event types are bound to the saga's exchange {Exchange}")]
     private partial void LogRouted(int types, string exchange);

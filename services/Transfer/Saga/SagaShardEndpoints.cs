@@ -7,7 +7,8 @@ namespace Trunk.Transfer.Saga;
 /// active consumer: with several Transfer instances one of them reads a shard at a time and another takes over when it
 /// stops, so a call's order survives scaling out. Shard queues an earlier, larger count left bound to the exchange are
 /// connected too once <see cref="SagaRouting"/> finds them (<see cref="ConnectMore"/>): the exchange keeps hashing calls
-/// to them, so the saga reads them like its own.
+/// to them, so the saga reads them like its own. With one queue (<c>Transfer:SagaShards</c> = 1) none is connected at
+/// start; <see cref="SagaRouting"/> connects the shard queues a sharded run left holding messages, until they are empty.
 /// </summary>
 public sealed partial class SagaShardEndpoints(
     IReceiveEndpointConnector connector,
@@ -15,24 +16,37 @@ public sealed partial class SagaShardEndpoints(
     ILogger<SagaShardEndpoints> logger) : IHostedService
 {
     private readonly Lock _gate = new();
-    private readonly List<HostReceiveEndpointHandle> _handles = [];
+    private readonly Dictionary<int, HostReceiveEndpointHandle> _handles = [];
 
     /// <summary>Connects the endpoints without waiting for the broker: while it is away the bus reports not ready, as it does for every endpoint.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        ConnectMore(shards.Count);
-        LogConnected(shards.Count, SagaShards.Exchange);
+        if (shards.Sharded)
+        {
+            ConnectMore(shards.Count);
+            LogConnected(shards.Count, SagaShards.Exchange);
+        }
+
         return Task.CompletedTask;
     }
 
-    /// <summary>Connects the shards from the ones connected up to <paramref name="count"/> (none when as many are).</summary>
+    /// <summary>Connects the shards 0 to <paramref name="count"/> − 1 not connected yet.</summary>
     public void ConnectMore(int count)
+    {
+        for (var shard = 0; shard < count; shard++)
+        {
+            Connect(shard);
+        }
+    }
+
+    /// <summary>Reads one shard queue (once: a shard connected already stays as it is).</summary>
+    public void Connect(int shard)
     {
         lock (_gate)
         {
-            for (var shard = _handles.Count; shard < count; shard++)
+            if (!_handles.ContainsKey(shard))
             {
-                _handles.Add(Connect(shard));
+                _handles.Add(shard, ConnectEndpoint(shard));
             }
         }
     }
@@ -42,7 +56,7 @@ public sealed partial class SagaShardEndpoints(
         HostReceiveEndpointHandle[] handles;
         lock (_gate)
         {
-            handles = [.. _handles];
+            handles = [.. _handles.Values];
         }
 
         foreach (var handle in handles)
@@ -51,7 +65,7 @@ public sealed partial class SagaShardEndpoints(
         }
     }
 
-    private HostReceiveEndpointHandle Connect(int shard) =>
+    private HostReceiveEndpointHandle ConnectEndpoint(int shard) =>
         connector.ConnectReceiveEndpoint(SagaShards.ShardQueue(shard), (context, endpoint) =>
             {
                 endpoint.ConfigureConsumeTopology = false;
