@@ -11,6 +11,7 @@ using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.HangupAnalysis;
 using Trunk.CallHistory.Pages;
 using Trunk.CallHistory.Recording;
+using Trunk.CallHistory.Retention;
 using Trunk.CallHistory.SipTraces;
 using Trunk.Contracts;
 using Trunk.ServiceDefaults;
@@ -54,6 +55,7 @@ public static class CallHistoryExtensions
         builder.AddTrunkMarten(
             store => ConfigureStore(store, settings.Schema, settings.AnalysisCacheSize),
             settings.RunProjectionDaemon ? DaemonMode.HotCold : DaemonMode.Disabled);
+        builder.AddCallHistoryRetention();
 
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -93,10 +93,15 @@ public static class TrunkMetrics
         "trunk.callhistory.unstored_events", "{event}", TrunkMetricKind.Counter,
         "Call event deliveries CallHistory could not store (tag: outcome = forwarded to its retry queue, or refused there and requeued).");
 
+    public static readonly TrunkMetric PrunedCalls = new(
+        "trunk.callhistory.pruned_calls", "{call}", TrunkMetricKind.Counter,
+        "Calls deleted past CallHistory:Retention with their events, summary, SIP trace and outcome (tags: none).");
+
     public static IReadOnlyList<TrunkMetric> All { get; } =
     [
         Calls, ActiveCalls, ActiveLegs, SipResponses, ReferOutcomes, ReferAnswerTime, PostDialDelay,
         SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag, OutboxWait, UnstoredEvents,
+        PrunedCalls,
     ];
 
     /// <summary>Seconds, from 1 ms to 30 s: the span of a bus hop, a REFER decision and a post-dial delay.</summary>

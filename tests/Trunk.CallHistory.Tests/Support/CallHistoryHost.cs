@@ -62,7 +62,7 @@ public sealed class CallHistoryHost : IAsyncLifetime
         _host = await InProcessHost.StartAsync(
             "callhistory",
             typeof(CallHistoryExtensions),
-            new Dictionary<string, string?>(_extraSettings)
+            new Dictionary<string, string?>
             {
                 ["CallHistory:Schema"] = Schema,
                 ["CallHistory:QueuePrefix"] = $"test-{_suffix}-",
@@ -70,7 +70,10 @@ public sealed class CallHistoryHost : IAsyncLifetime
 
                 // One delayed redelivery of a second, so that a message that cannot be stored reaches the error queue in seconds.
                 ["RabbitMq:Redelivery:Intervals:0"] = "00:00:01",
-            },
+
+                // The tests' calls start in 2025 and later: the retention tests' host sets its own.
+                ["CallHistory:Retention"] = "3650.00:00:00",
+            }.Concat(_extraSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
             builder => builder.AddCallHistory(),
             app => app.MapCallHistoryApi());
     }

@@ -1,0 +1,179 @@
+using System.Diagnostics.Metrics;
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Trunk.CallHistory.CallSummaries;
+using Trunk.CallHistory.HangupAnalysis;
+using Trunk.CallHistory.SipTraces;
+using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Persistence;
+using Trunk.ServiceDefaults.Telemetry;
+
+namespace Trunk.CallHistory.Retention;
+
+/// <summary>
+/// Deletes the calls that started longer ago than <see cref="CallHistoryRetentionSettings.Retention"/> with everything
+/// of theirs: their events and stream row, summary, SIP trace (a document of earlier builds) and hangup-analysis outcome.
+/// A call's start is its summary's <c>StartedAt</c>; a call without one (its <c>CallReceived</c> never came) started when
+/// its first event was stored. At most <see cref="BatchSize"/> calls go in one transaction, which locks only their rows.
+/// Only calls whose every event the async daemon has passed are deleted (events below its progress: it never reads them
+/// again), so the daemon neither skips nor waits for a gap, and never writes an outcome again for a deleted call.
+/// </summary>
+public sealed partial class CallHistoryPruner(
+    IDocumentStore store,
+    TimeProvider time,
+    IOptions<CallHistoryRetentionSettings> settings,
+    ServiceIdentity identity,
+    ILogger<CallHistoryPruner> logger) : RetentionPruner(time, logger)
+{
+    /// <summary>The most calls deleted in one transaction.</summary>
+    public const int BatchSize = 500;
+
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<CallHistoryPruner> _logger = logger;
+    private readonly Counter<long> _pruned = identity.Meter.CreateCounter(TrunkMetrics.PrunedCalls);
+    private readonly Statements _sql = new(store);
+
+    protected override string What => "calls";
+
+    public override Task PruneAsync(CancellationToken cancellationToken) => PruneCallsAsync(cancellationToken);
+
+    /// <summary>Deletes every call older than the retention that the daemon has passed; returns how many, in how many batches.</summary>
+    public async Task<CallsPruned> PruneCallsAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var cutoff = _time.GetUtcNow() - settings.Value.Retention;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var projected = await ScalarAsync<long?>(connection, _sql.Projected, cancellationToken, Text(HangupAnalysisProjection.ProjectionName + ":%")).ConfigureAwait(false) ?? 0;
+        var siptraces = await ScalarAsync<bool>(connection, _sql.SipTracesExist, cancellationToken, Text(_sql.SipTraces.Name)).ConfigureAwait(false);
+        var pruned = new CallsPruned(0, 0);
+        foreach (var select in new[] { _sql.Dated, _sql.Undated })
+        {
+            Guid[] calls;
+            do
+            {
+                calls = await SelectAsync(connection, select, cutoff, projected, cancellationToken).ConfigureAwait(false);
+                if (calls.Length > 0)
+                {
+                    await DeleteAsync(connection, calls, siptraces, cancellationToken).ConfigureAwait(false);
+                    _pruned.Add(calls.Length);
+                    pruned = new CallsPruned(pruned.Calls + calls.Length, pruned.Batches + 1);
+                }
+            }
+            while (calls.Length == BatchSize);
+        }
+
+        if (pruned.Calls > 0)
+        {
+            LogPruned(pruned.Calls, cutoff, pruned.Batches, _time.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return pruned;
+    }
+
+    private static async Task<Guid[]> SelectAsync(NpgsqlConnection connection, string sql, DateTimeOffset cutoff, long projected, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(sql, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = cutoff.ToUniversalTime() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = projected },
+            },
+        };
+        var calls = new List<Guid>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            calls.Add(reader.GetGuid(0));
+        }
+
+        return [.. calls];
+    }
+
+    private async Task DeleteAsync(NpgsqlConnection connection, Guid[] calls, bool siptraces, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = new NpgsqlBatch(connection, transaction);
+        foreach (var table in siptraces ? _sql.Tables.Append(_sql.SipTraces) : _sql.Tables)
+        {
+            var command = new NpgsqlBatchCommand($"delete from {table.Name} where {table.Key} = any($1)");
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = calls });
+            delete.BatchCommands.Add(command);
+        }
+
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, NpgsqlParameter parameter)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { parameter } };
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is T value ? value : default;
+    }
+
+    private static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Calls} calls that started before {Cutoff} in {Batches} batches, {ElapsedMs:F0} ms")]
+    private partial void LogPruned(int calls, DateTimeOffset cutoff, int batches, double elapsedMs);
+
+    /// <summary>The pruner's statements for the store's schemas.</summary>
+    private sealed class Statements
+    {
+        public Statements(IDocumentStore store)
+        {
+            var events = store.Options.Events.DatabaseSchemaName;
+            var summaries = TableOf<CallSummary>(store);
+            SipTraces = new Table(TableOf<SipTrace>(store), "id");
+            Tables =
+            [
+                new Table($"{events}.mt_events", "stream_id"),
+                new Table($"{events}.mt_streams", "id"),
+                new Table(summaries, "id"),
+                new Table(TableOf<CallOutcome>(store), "id"),
+            ];
+
+            // The daemon's progress: the least of its shards' (one today), none (0) before its first page.
+            Projected = $"select min(last_seq_id) from {events}.mt_event_progression where name like $1";
+
+            // Calls with a start before the cutoff, oldest first (the started_at index), every event passed by the daemon.
+            Dated =
+                $"select d.id from {summaries} d where d.started_at < $1 " +
+                $"and not exists (select 1 from {events}.mt_events e where e.stream_id = d.id and e.seq_id > $2) " +
+                $"order by d.started_at limit {BatchSize}";
+
+            // Calls without a start whose first event was stored before the cutoff. Events are numbered in the order they
+            // are stored, so those of such calls lie below the first event stored after the cutoff: the scan reads the old
+            // events left (few, once pruned), not the table.
+            Undated =
+                $"select distinct e.stream_id from {events}.mt_events e " +
+                $"where e.stream_id is not null and e.seq_id <= $2 and e.seq_id < coalesce((select min(y.seq_id) from {events}.mt_events y where y.timestamp >= $1), $2 + 1) " +
+                $"and not exists (select 1 from {summaries} d where d.id = e.stream_id and d.started_at is not null) " +
+                $"and not exists (select 1 from {events}.mt_events later where later.stream_id = e.stream_id and later.seq_id > $2) " +
+                $"limit {BatchSize}";
+        }
+
+        /// <summary>The tables that hold a call's rows, each with the column that names the call.</summary>
+        public IReadOnlyList<Table> Tables { get; }
+
+        /// <summary>The inline SIP trace documents of earlier builds (the trace is now read from the stream).</summary>
+        public Table SipTraces { get; }
+
+        public string SipTracesExist => "select to_regclass($1) is not null";
+
+        public string Projected { get; }
+
+        public string Dated { get; }
+
+        public string Undated { get; }
+
+        private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
+    }
+
+    private sealed record Table(string Name, string Key);
+}
+
+/// <summary>What one prune deleted: calls, and the transactions (batches) it took.</summary>
+public sealed record CallsPruned(int Calls, int Batches);

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Trunk.ServiceDefaults.Persistence;
+
+/// <summary>
+/// A hosted service that deletes a service's records older than its retention setting at start and every
+/// <see cref="Every"/>, in bounded batches (<see cref="PruneAsync"/>). A failure (PostgreSQL away, a deadlock with another
+/// instance's pruner) is logged and tried again at the next tick; several instances may prune at once.
+/// </summary>
+public abstract partial class RetentionPruner(TimeProvider time, ILogger logger) : BackgroundService
+{
+    /// <summary>How often the records are pruned.</summary>
+    public static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
+
+    /// <summary>What is pruned, for the log (for example "calls").</summary>
+    protected abstract string What { get; }
+
+    /// <summary>Deletes every record older than the retention, a bounded batch per statement or transaction.</summary>
+    public abstract Task PruneAsync(CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every, time);
+        do
+        {
+            try
+            {
+                await PruneAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                LogPruneFailed(e, What, Every);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the {What} past their retention failed; trying again in {Wait}")]
+    private partial void LogPruneFailed(Exception exception, string what, TimeSpan wait);
+}
