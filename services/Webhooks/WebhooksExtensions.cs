@@ -6,6 +6,7 @@ using Trunk.ServiceDefaults.Hosting;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.ServiceDefaults.Persistence;
 using Trunk.Webhooks.Delivery;
+using Trunk.Webhooks.Retention;
 using Trunk.Webhooks.Subscriptions;
 
 namespace Trunk.Webhooks;
@@ -35,8 +36,9 @@ public static class WebhooksExtensions
             }
 
             store.Schema.For<WebhookSubscription>();
-            store.Schema.For<TransferAccount>();
-            store.Schema.For<WebhookDelivery>();
+            // The retention reads these by age (Retention.WebhookRecordsPruner).
+            store.Schema.For<TransferAccount>().IndexLastModified();
+            store.Schema.For<WebhookDelivery>().Index(d => d.DeliveredAt);
             store.Schema.For<DeadLetter>().Index(l => l.AccountId).Index(l => l.FailedAt);
         });
 
@@ -68,6 +70,8 @@ public static class WebhooksExtensions
         });
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddSingleton<WebhookRecordsPruner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookRecordsPruner>());
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

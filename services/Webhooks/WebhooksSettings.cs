@@ -28,6 +28,12 @@ public sealed class WebhooksSettings
     /// must not reach into the operator's networks. On for a receiver inside them (the tests' and the demo's on loopback).
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// How long delivery records are kept (<see cref="Retention.WebhookRecordsPruner"/>): deliveries, dead letters and the
+    /// transfers' accounts older than this are deleted. Between one day and ten years.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }
 
 internal sealed partial class WebhooksSettingsValidator : IValidateOptions<WebhooksSettings>
@@ -58,6 +64,11 @@ internal sealed partial class WebhooksSettingsValidator : IValidateOptions<Webho
         if (options.AttemptTimeout < TimeSpan.FromMilliseconds(100) || options.AttemptTimeout > TimeSpan.FromMinutes(1))
         {
             failures.Add($"Webhooks:AttemptTimeout must be from 00:00:00.100 to 00:01:00 (was {options.AttemptTimeout}).");
+        }
+
+        if (options.Retention < TimeSpan.FromDays(1) || options.Retention > TimeSpan.FromDays(3650))
+        {
+            failures.Add($"Webhooks:Retention must be from 1.00:00:00 to 3650.00:00:00 (was {options.Retention}).");
         }
 
         return SettingRules.Result(failures);

@@ -97,11 +97,15 @@ public static class TrunkMetrics
         "trunk.callhistory.pruned_calls", "{call}", TrunkMetricKind.Counter,
         "Calls deleted past CallHistory:Retention with their events, summary, SIP trace and outcome (tags: none).");
 
+    public static readonly TrunkMetric PrunedWebhookRecords = new(
+        "trunk.webhooks.pruned_records", "{record}", TrunkMetricKind.Counter,
+        "Webhook records deleted past Webhooks:Retention (tag: record = delivery, dead_letter, transfer).");
+
     public static IReadOnlyList<TrunkMetric> All { get; } =
     [
         Calls, ActiveCalls, ActiveLegs, SipResponses, ReferOutcomes, ReferAnswerTime, PostDialDelay,
         SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag, OutboxWait, UnstoredEvents,
-        PrunedCalls,
+        PrunedCalls, PrunedWebhookRecords,
     ];
 
     /// <summary>Seconds, from 1 ms to 30 s: the span of a bus hop, a REFER decision and a post-dial delay.</summary>

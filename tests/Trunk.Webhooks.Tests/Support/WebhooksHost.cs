@@ -24,6 +24,8 @@ public class WebhooksHost : IAsyncLifetime
 
     public HttpClient Http => _host!.Http;
 
+    public IServiceProvider Services => _host!.Services;
+
     protected virtual bool AllowPrivateNetworks => true;
 
     public async Task InitializeAsync()
