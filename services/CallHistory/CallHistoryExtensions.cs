@@ -53,7 +53,7 @@ public static class CallHistoryExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<CallEventQueue>());
         builder.Services.AddHealthChecks().AddCheck<CallEventQueue>(CallEventQueue.HealthCheckName, tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.AddTrunkMarten(
-            store => ConfigureStore(store, settings.Schema, settings.AnalysisCacheSize),
+            store => ConfigureStore(store, settings.Schema),
             settings.RunProjectionDaemon ? DaemonMode.HotCold : DaemonMode.Disabled);
         builder.AddCallHistoryRetention();
 
@@ -99,7 +99,7 @@ public static class CallHistoryExtensions
             e.ConcurrentMessageLimit = RetriesInFlight;
         });
 
-    private static void ConfigureStore(StoreOptions store, string? schema, int analysisCacheSize)
+    private static void ConfigureStore(StoreOptions store, string? schema)
     {
         if (!string.IsNullOrEmpty(schema))
         {
@@ -130,11 +130,11 @@ public static class CallHistoryExtensions
         store.Projections.Add<SipTraceProjection>(ProjectionLifecycle.Live);
         // Every hangup report reads a range of start times (HangupReportReader) and groups what it finds by the document's
         // own fields: one index, not five, is maintained for each outcome the daemon rewrites (once per event).
-        store.Schema.For<CallOutcome>().Duplicate(o => o.StartedAt);
-        // The daemon keeps the outcomes of the calls it folded last in memory, so that a page of events loads (and
-        // deserialises) only the outcomes of calls it has not seen lately; an entry is cached only after its batch commits.
-        // Each page also loads its calls' summaries in one query and writes each outcome from its call's summary.
-        store.Projections.Add<HangupAnalysisProjection>(ProjectionLifecycle.Async, o => o.CacheLimitPerTenant = analysisCacheSize);
+        // Numeric revisions (mt_version bigint: the version of the call's last event projected) as Marten's aggregation
+        // made the table, which the daemon's multi-row upsert (CallOutcomeUpsert) keeps writing.
+        store.Schema.For<CallOutcome>().Duplicate(o => o.StartedAt).UseNumericRevisions(true);
+        // Each page of the daemon loads its calls' summaries in one query and writes their outcomes in one statement.
+        store.Projections.Add(HangupAnalysisProjection.Source(), ProjectionLifecycle.Async);
 
         // Projection lag (issue 7: p99 under 1 s): the daemon hears of each append by NOTIFY instead of its next poll,
         // and polls (its fallback) every 100 ms while events flow.

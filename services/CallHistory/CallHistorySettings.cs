@@ -49,13 +49,6 @@ public sealed class CallHistorySettings
     /// message limit): the writers' batches are made of these, so it bounds them.
     /// </summary>
     public int EventsInFlight { get; set; } = 2000;
-
-    /// <summary>
-    /// How many calls' hangup-analysis outcomes the async daemon keeps in memory between its pages (0: none, each page
-    /// loads its calls' outcomes from the database). Sized for the calls whose events arrive within a few seconds of each
-    /// other; a call not among them is loaded again, never missed.
-    /// </summary>
-    public int AnalysisCacheSize { get; set; } = 10_000;
 }
 
 internal sealed partial class CallHistorySettingsValidator : IValidateOptions<CallHistorySettings>
@@ -76,7 +69,6 @@ internal sealed partial class CallHistorySettingsValidator : IValidateOptions<Ca
         Range(failures, "CallHistory:Writers", options.Writers, 1, 64);
         Range(failures, "CallHistory:WriterBatchSize", options.WriterBatchSize, 1, 10_000);
         Range(failures, "CallHistory:EventsInFlight", options.EventsInFlight, 1, 65_535);
-        Range(failures, "CallHistory:AnalysisCacheSize", options.AnalysisCacheSize, 0, 1_000_000);
         if (options.WriterLinger < TimeSpan.Zero || options.WriterLinger > TimeSpan.FromSeconds(1))
         {
             failures.Add($"CallHistory:WriterLinger must be between 00:00:00 and 00:00:01 (was {options.WriterLinger}).");

@@ -1,7 +1,7 @@
 using JasperFx.Events;
-using JasperFx.Events.Grouping;
+using JasperFx.Events.Projections;
 using Marten;
-using Marten.Events.Aggregation;
+using Marten.Events.Projections;
 using Trunk.CallHistory.CallSummaries;
 
 namespace Trunk.CallHistory.HangupAnalysis;
@@ -9,44 +9,62 @@ namespace Trunk.CallHistory.HangupAnalysis;
 /// <summary>
 /// The async (daemon) projection behind <c>GET /analysis/hangups</c>: for each page of events, loads the current
 /// <see cref="CallSummary"/> of the page's calls in one query (the writer folds every event into its call's summary in
-/// the append's transaction, so the summary is at least as new as the page) and writes each call's small
-/// <see cref="CallOutcome"/> from it. Errors stop the daemon's shard and are retried; none is skipped.
+/// the append's transaction, so the summary is at least as new as the page) and writes every call's small
+/// <see cref="CallOutcome"/> from it in one multi-row upsert (<see cref="CallOutcomeUpsert"/>), queued on the daemon's
+/// own batch so that it commits with the shard's progress. Marten's aggregation wrote one statement per call and page.
+/// Errors stop the daemon's shard and are retried; none is skipped.
 /// </summary>
-public sealed class HangupAnalysisProjection : SingleStreamProjection<CallOutcome, Guid>
+public sealed class HangupAnalysisProjection : IProjection
 {
     public const string ProjectionName = "HangupAnalysis";
 
-    public HangupAnalysisProjection()
+    /// <summary>The projection as the daemon runs it: named as Marten's aggregation was (its progress row goes on), fed only the events that change a summary.</summary>
+    public static ProjectionWrapper<IDocumentOperations, IQuerySession> Source()
     {
-        Name = ProjectionName;
+        var source = new ProjectionWrapper<IDocumentOperations, IQuerySession>(new HangupAnalysisProjection(), ProjectionLifecycle.Async)
+        {
+            Name = ProjectionName,
+        };
 
         // The daemon loads only the events that change a call's summary (no SIP trace batches).
         foreach (var type in CallSummaryProjection.FoldedTypes)
         {
-            IncludeType(type);
+            source.IncludeType(type);
         }
+
+        // A rebuild starts from an empty table, as it did for the aggregation's documents.
+        source.Options.DeleteViewTypeOnTeardown<CallOutcome>();
+        return source;
     }
 
-    public override async Task EnrichEventsAsync(SliceGroup<CallOutcome, Guid> group, IQuerySession querySession, CancellationToken cancellation)
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(group);
-        ArgumentNullException.ThrowIfNull(querySession);
-        var slices = group.Slices.ToList();
-        var summaries = (await querySession.LoadManyAsync<CallSummary>(cancellation, slices.Select(s => s.Id)).ConfigureAwait(false))
-            .ToDictionary(s => s.Id);
-        foreach (var slice in slices)
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(events);
+
+        // Each call once, with the version of its last event in the page (Marten's mt_version of an aggregate).
+        var versions = new Dictionary<Guid, long>();
+        foreach (var e in events)
+        {
+            versions[e.StreamId] = Math.Max(e.Version, versions.GetValueOrDefault(e.StreamId));
+        }
+
+        if (versions.Count == 0)
+        {
+            return;
+        }
+
+        var summaries = (await operations.LoadManyAsync<CallSummary>(cancellation, versions.Keys).ConfigureAwait(false)).ToDictionary(s => s.Id);
+        var outcomes = new List<CallOutcome>(versions.Count);
+        foreach (var id in versions.Keys)
         {
             // A stream without a stored summary (none is written without one) is folded from its events instead.
-            var summary = summaries.GetValueOrDefault(slice.Id)
-                ?? await querySession.Events.AggregateStreamAsync<CallSummary>(slice.Id, token: cancellation).ConfigureAwait(false)
-                ?? new CallSummary { Id = slice.Id };
-            slice.Reference(summary);
+            var summary = summaries.GetValueOrDefault(id)
+                ?? await operations.Events.AggregateStreamAsync<CallSummary>(id, token: cancellation).ConfigureAwait(false)
+                ?? new CallSummary { Id = id };
+            outcomes.Add(CallOutcome.From(summary));
         }
-    }
 
-    public override CallOutcome Evolve(CallOutcome? snapshot, Guid id, IEvent e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        return e.Data is References<CallSummary> summary ? CallOutcome.From(summary.Entity) : snapshot ?? new CallOutcome { Id = id };
+        operations.QueueOperation(new CallOutcomeUpsert(operations.DocumentStore.Options, outcomes, versions));
     }
 }

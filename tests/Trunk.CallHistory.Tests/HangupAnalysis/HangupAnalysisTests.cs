@@ -7,6 +7,7 @@ using Npgsql;
 using Trunk.CallHistory.Api;
 using Trunk.CallHistory.CallSummaries;
 using Trunk.CallHistory.HangupAnalysis;
+using Trunk.CallHistory.Recording;
 using Trunk.CallHistory.Tests.CallSummaries;
 using Trunk.CallHistory.Tests.Support;
 using Trunk.Contracts;
@@ -138,6 +139,81 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
 
             Assert.Equal(await LastSequenceAsync(schema, "mt_events", "max(seq_id)"), await LastSequenceAsync(schema, "mt_event_progression", $"max(last_seq_id) filter (where name like '{HangupAnalysisProjection.ProjectionName}%')"));
             Assert.Equal(calls.Sum(c => c.Events.Count), await LastSequenceAsync(schema, "mt_events", "count(*)"));
+        }
+        finally
+        {
+            await CallHistoryHost.DropSchemaAsync(schema);
+        }
+    }
+
+    [Fact]
+    public async Task When_the_restarted_daemon_catches_up_many_calls_Should_write_a_pages_outcomes_in_one_statement_each_the_fold_of_its_call()
+    {
+        var schema = $"callhistory_test_{Guid.NewGuid().ToString("N")[..10]}";
+        var start = new DateTimeOffset(2025, 7, 1 + Random.Shared.Next(0, 27), 8, 0, 0, TimeSpan.Zero);
+        var first = Calls(start);
+        var made = Enumerable.Range(0, 60).Select(i => new TransferredCall(start.AddMinutes(3 + i), "+15559100007")).ToList();
+        var many = made.Select((c, i) => (Call: c, Events: (i % 4) switch
+        {
+            0 => c.Events,
+            1 => c.EndpointBusy,
+            2 => c.UnansweredTransferThenSilence,
+            _ => c.GeoDeniedTransfer,
+        })).ToList();
+        try
+        {
+            await using (var daemon = CallHistoryHost.OnSchema(schema, runDaemon: true))
+            {
+                await daemon.InitializeAsync();
+                await RecordAsync(daemon, first[..2]);
+                await daemon.WaitForDaemonAsync();
+                await daemon.DisposeAsync();
+            }
+
+            await using (var recorderOnly = CallHistoryHost.OnSchema(schema, runDaemon: false))
+            {
+                await recorderOnly.InitializeAsync();
+
+                // Straight to the writer's batches, the calls' events interleaved as the queue hands them over.
+                var pending = many.SelectMany(c => c.Events.Select((e, k) => (Position: k, Pending: new PendingCallEvent(Guid.NewGuid(), e, null, null, null))))
+                    .OrderBy(p => p.Position).Select(p => p.Pending).Chunk(200);
+                foreach (var batch in pending)
+                {
+                    await CallEventBatch.CommitAsync(recorderOnly.Store, batch);
+                }
+
+                await recorderOnly.DisposeAsync();
+            }
+
+            // Counts the statements (not the rows) that write outcomes from here on.
+            await ExecuteAsync(
+                $"""
+                create table {schema}.outcome_statements (at timestamptz not null default clock_timestamp());
+                create function {schema}.count_outcome_statement() returns trigger language plpgsql as
+                    'begin insert into {schema}.outcome_statements default values; return null; end';
+                create trigger count_outcome_statements after insert on {schema}.mt_doc_calloutcome
+                    for each statement execute function {schema}.count_outcome_statement();
+                """);
+
+            await using var restarted = CallHistoryHost.OnSchema(schema, runDaemon: true);
+            await restarted.InitializeAsync();
+            await restarted.WaitForDaemonAsync();
+
+            await using var session = restarted.Store.QuerySession();
+            foreach (var (call, events) in first[..2].Concat(many))
+            {
+                Assert.Equal(Json(Expected(call, events)), Json((await session.LoadAsync<CallOutcome>(call.CallId))!));
+            }
+
+            // Past the last stored event (a sequence number taken by a rolled-back append is passed too, never waited for).
+            Assert.InRange(
+                await LastSequenceAsync(schema, "mt_event_progression", $"max(last_seq_id) filter (where name like '{HangupAnalysisProjection.ProjectionName}%')"),
+                await LastSequenceAsync(schema, "mt_events", "max(seq_id)"),
+                long.MaxValue);
+            Assert.Equal(first[..2].Concat(many).Sum(c => c.Events.Count), await LastSequenceAsync(schema, "mt_events", "count(*)"));
+
+            // 60 calls, about 800 events the projection reads: a couple of the daemon's pages, not a statement per call.
+            Assert.InRange(await LastSequenceAsync(schema, "outcome_statements", "count(*)"), 1, many.Count / 10);
         }
         finally
         {
