@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using OpenTelemetry;
 using Trunk.Contracts;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Telemetry;
@@ -159,15 +158,6 @@ internal sealed class SignalingTelemetry
         activity?.SetTag(CallIdAttribute, message.CallId);
         return activity;
     }
-
-    /// <summary>
-    /// While the returned scope lasts, no span is started in this flow: MassTransit then starts no send span of its own
-    /// for the message published under <paramref name="publishSpan"/> (an activity, its tags and baggage, ~1.4 KB a
-    /// publish, bench/results/b2bua.md). Signaling still listens to MassTransit's spans for what it consumes. The publish
-    /// span takes the send span's place as the consumers' parent (<see cref="Events.PublishHeaders"/>). Without a publish
-    /// span nothing is suppressed.
-    /// </summary>
-    public static IDisposable? WithoutSendSpan(Activity? publishSpan) => publishSpan is null ? null : SuppressInstrumentationScope.Begin();
 
     internal void Count(string method, int statusCode, string direction) =>
         _responses.Add(1,

@@ -3,13 +3,16 @@ using System.Diagnostics;
 using System.Globalization;
 using MassTransit.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Trunk.Contracts.Calls;
 using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Settings;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Events;
 using Trunk.Signaling.Telemetry;
+using Trunk.Testing;
 using Trunk.Testing.Messaging;
 
 namespace Trunk.Signaling.Tests.Events;
@@ -63,9 +66,21 @@ public sealed class CallEventPublisherTests
         Assert.False(publisher.Publish(new SipMessagesTraced(calls.First(), DateTimeOffset.UtcNow, "after the stop", [])));
     }
 
-    private static async Task<CallEventPublisher> StartPublisherAsync(MassTransit.IBus bus, ServiceIdentity identity)
+    /// <summary>The test RabbitMQ's vhost as a service's settings name it.</summary>
+    internal static RabbitMqSettings Broker => new()
     {
-        var publisher = new CallEventPublisher(bus, new SignalingTelemetry(identity, new CallRegistry()), NullLogger<CallEventPublisher>.Instance);
+        Host = TestInfrastructure.RabbitHost,
+        Port = TestInfrastructure.RabbitPort,
+        VirtualHost = TestInfrastructure.RabbitVirtualHost,
+        Username = TestInfrastructure.RabbitUsername,
+        Password = TestInfrastructure.RabbitPassword,
+    };
+
+    /// <summary>A started publisher on the test vhost; <paramref name="bus"/> gives it MassTransit's topology and addresses.</summary>
+    internal static async Task<CallEventPublisher> StartPublisherAsync(MassTransit.IBus bus, ServiceIdentity identity)
+    {
+        var publisher = new CallEventPublisher(bus, Options.Create(Broker), identity, new SignalingTelemetry(identity, new CallRegistry()),
+            NullLogger<CallEventPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
         return publisher;
     }
@@ -96,9 +111,7 @@ public sealed class CallEventPublisherTests
             .AddProcessor(spans)
             .Build();
         await using var listener = await MessageListener<CallEnded>.StartAsync($"signaling-tests-publisher-{Guid.NewGuid():N}");
-        using var publisher = new CallEventPublisher(listener.ListenerBus, new SignalingTelemetry(identity, new CallRegistry()),
-            NullLogger<CallEventPublisher>.Instance);
-        await publisher.StartAsync(CancellationToken.None);
+        using var publisher = await StartPublisherAsync(listener.ListenerBus, identity);
         var callId = Guid.NewGuid();
         ActivityTraceId traceId;
         using (var invite = identity.ActivitySource.StartActivity("sip INVITE", ActivityKind.Server))
