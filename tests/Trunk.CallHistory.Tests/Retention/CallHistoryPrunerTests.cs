@@ -22,7 +22,8 @@ namespace Trunk.CallHistory.Tests.Retention;
 [Collection(HostCollection.Name)]
 public sealed class CallHistoryPrunerTests(RetentionHost fixture) : IClassFixture<RetentionHost>
 {
-    private static readonly string[] CallTables = ["mt_events", "mt_streams", "mt_doc_callsummary", "mt_doc_calloutcome"];
+    /// <summary>Every table that holds a call's rows; the SIP trace documents are those of earlier builds (the trace is now read from the stream).</summary>
+    private static readonly string[] CallTables = ["mt_events", "mt_streams", "mt_doc_callsummary", "mt_doc_calloutcome", "mt_doc_siptrace"];
 
     private CallHistoryHost Host => fixture.Host;
 
@@ -51,6 +52,7 @@ public sealed class CallHistoryPrunerTests(RetentionHost fixture) : IClassFixtur
         var youngSummary = await Host.WaitForEventsAsync(young.CallId, young.Events.Count);
         await Host.WaitForEventsAsync(undatedYoung.CallId, 1);
         await Host.WaitForDaemonAsync();
+        await StoreEarlierSipTracesAsync(old.CallId, undatedOld.CallId, young.CallId);
         Assert.All(await RowsAsync(old.CallId), row => Assert.True(row.Item2 > 0, $"{row.Item1} held no row of the old call before the prune."));
         var youngRows = await RowsAsync(young.CallId);
         var youngTrace = await Host.Http.GetStringAsync(new Uri($"/calls/{young.CallId}/sip-trace?format=text", UriKind.Relative));
@@ -145,6 +147,16 @@ public sealed class CallHistoryPrunerTests(RetentionHost fixture) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task When_the_retention_is_out_of_range_Should_refuse_to_start_naming_the_setting()
+    {
+        await using var host = CallHistoryHost.OnSchema("callhistory_never_created", runDaemon: false, new Dictionary<string, string?> { ["CallHistory:Retention"] = "12:00:00" });
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(host.InitializeAsync);
+
+        Assert.Contains("CallHistory:Retention must be between 1.00:00:00 and 3650.00:00:00 (was 12:00:00).", refused.Failures);
+    }
+
     [Theory]
     [InlineData("23:59:00", false)]
     [InlineData("1.00:00:00", true)]
@@ -189,6 +201,18 @@ public sealed class CallHistoryPrunerTests(RetentionHost fixture) : IClassFixtur
         var value = scrape.Sum(TrunkMetrics.PrunedCalls.PrometheusName);
         Assert.True(until(value), $"{TrunkMetrics.PrunedCalls.PrometheusName} is {value}.");
         return value;
+    }
+
+    /// <summary>The calls' SIP trace documents as earlier builds kept them (an inline projection's table).</summary>
+    private async Task StoreEarlierSipTracesAsync(params Guid[] callIds)
+    {
+        await ExecuteAsync(
+            $"create table if not exists {Host.Schema}.mt_doc_siptrace (id uuid primary key, data jsonb not null, " +
+            "mt_last_modified timestamptz default transaction_timestamp(), mt_dotnet_type varchar, mt_version bigint not null default 0)");
+        foreach (var callId in callIds)
+        {
+            await ExecuteAsync($"insert into {Host.Schema}.mt_doc_siptrace (id, data) values ($1, '{{}}')", callId);
+        }
     }
 
     /// <summary>

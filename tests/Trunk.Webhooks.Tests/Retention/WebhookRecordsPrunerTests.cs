@@ -78,6 +78,19 @@ public sealed class WebhookRecordsPrunerTests(WebhooksHost host)
         Assert.Equal(0, await query.Query<WebhookDelivery>().CountAsync(d => ids.Contains(d.Id)));
     }
 
+    [Fact]
+    public async Task When_the_retention_is_out_of_range_Should_refuse_to_start_naming_the_setting()
+    {
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => InProcessHost.StartAsync(
+            "webhooks",
+            typeof(WebhooksExtensions),
+            new Dictionary<string, string?> { ["Webhooks:Retention"] = "3651.00:00:00" },
+            builder => builder.AddWebhooks(),
+            app => app.MapWebhooksApi()));
+
+        Assert.Contains("Webhooks:Retention must be from 1.00:00:00 to 3650.00:00:00 (was 3651.00:00:00).", refused.Failures);
+    }
+
     [Theory]
     [InlineData("23:59:00", false)]
     [InlineData("1.00:00:00", true)]
