@@ -30,6 +30,9 @@ public sealed partial class CallHistoryPruner(
     /// <summary>The most calls deleted in one transaction.</summary>
     public const int BatchSize = 500;
 
+    /// <summary>How many of the oldest events one selection of calls without a start looks at: a batch's worth of calls and more.</summary>
+    private const int UndatedWindow = BatchSize * 100;
+
     private readonly TimeProvider _time = time;
     private readonly ILogger<CallHistoryPruner> _logger = logger;
     private readonly Counter<long> _pruned = identity.Meter.CreateCounter(TrunkMetrics.PrunedCalls);
@@ -48,23 +51,13 @@ public sealed partial class CallHistoryPruner(
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var projected = await ScalarAsync<long?>(connection, _sql.Projected, cancellationToken, Text(HangupAnalysisProjection.ProjectionName + ":%")).ConfigureAwait(false) ?? 0;
         var siptraces = await ScalarAsync<bool>(connection, _sql.SipTracesExist, cancellationToken, Text(_sql.SipTraces.Name)).ConfigureAwait(false);
-        var pruned = new CallsPruned(0, 0);
-        foreach (var select in new[] { _sql.Dated, _sql.Undated })
-        {
-            Guid[] calls;
-            do
-            {
-                calls = await SelectAsync(connection, select, cutoff, projected, cancellationToken).ConfigureAwait(false);
-                if (calls.Length > 0)
-                {
-                    await DeleteAsync(connection, calls, siptraces, cancellationToken).ConfigureAwait(false);
-                    _pruned.Add(calls.Length);
-                    pruned = new CallsPruned(pruned.Calls + calls.Length, pruned.Batches + 1);
-                }
-            }
-            while (calls.Length == BatchSize);
-        }
+        var dated = await PruneAsync(connection, _sql.Dated, Timestamp(cutoff), projected, siptraces, cancellationToken).ConfigureAwait(false);
 
+        // Known before the scan, the bound lets PostgreSQL read the few old events by their number instead of the table.
+        var storedAfter = await ScalarAsync<long?>(connection, _sql.FirstStoredAfter, cancellationToken, Timestamp(cutoff)).ConfigureAwait(false) ?? long.MaxValue;
+        var bound = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = Math.Min(storedAfter, projected + 1) };
+        var undated = await PruneAsync(connection, _sql.Undated, bound, projected, siptraces, cancellationToken).ConfigureAwait(false);
+        var pruned = new CallsPruned(dated.Calls + undated.Calls, dated.Batches + undated.Batches);
         if (pruned.Calls > 0)
         {
             LogPruned(pruned.Calls, cutoff, pruned.Batches, _time.GetElapsedTime(started).TotalMilliseconds);
@@ -73,13 +66,34 @@ public sealed partial class CallHistoryPruner(
         return pruned;
     }
 
-    private static async Task<Guid[]> SelectAsync(NpgsqlConnection connection, string sql, DateTimeOffset cutoff, long projected, CancellationToken cancellationToken)
+    /// <summary>Deletes the calls <paramref name="sql"/> selects, a batch a transaction, until it selects fewer than a batch.</summary>
+    private async Task<CallsPruned> PruneAsync(
+        NpgsqlConnection connection, string sql, NpgsqlParameter limit, long projected, bool siptraces, CancellationToken cancellationToken)
+    {
+        var pruned = new CallsPruned(0, 0);
+        Guid[] calls;
+        do
+        {
+            calls = await SelectAsync(connection, sql, limit.Clone(), projected, cancellationToken).ConfigureAwait(false);
+            if (calls.Length > 0)
+            {
+                await DeleteAsync(connection, calls, siptraces, cancellationToken).ConfigureAwait(false);
+                _pruned.Add(calls.Length);
+                pruned = new CallsPruned(pruned.Calls + calls.Length, pruned.Batches + 1);
+            }
+        }
+        while (calls.Length == BatchSize);
+
+        return pruned;
+    }
+
+    private static async Task<Guid[]> SelectAsync(NpgsqlConnection connection, string sql, NpgsqlParameter limit, long projected, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand(sql, connection)
         {
             Parameters =
             {
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = cutoff.ToUniversalTime() },
+                limit,
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = projected },
             },
         };
@@ -116,6 +130,8 @@ public sealed partial class CallHistoryPruner(
 
     private static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
 
+    private static NpgsqlParameter Timestamp(DateTimeOffset value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value.ToUniversalTime() };
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Calls} calls that started before {Cutoff} in {Batches} batches, {ElapsedMs:F0} ms")]
     private partial void LogPruned(int calls, DateTimeOffset cutoff, int batches, double elapsedMs);
 
@@ -145,13 +161,14 @@ public sealed partial class CallHistoryPruner(
                 $"order by d.started_at limit {BatchSize}";
 
             // Calls without a start whose first event was stored before the cutoff. Events are numbered in the order they
-            // are stored, so those of such calls lie below the first event stored after the cutoff: the scan reads the old
-            // events left (few, once pruned), not the table.
+            // are stored, so those of such calls lie below the first event stored after the cutoff ($1, found first by
+            // walking the numbers from the oldest event left), among the oldest events left: the scan reads those in
+            // number order (the primary key) instead of the table, whatever PostgreSQL's statistics say.
+            FirstStoredAfter = $"select min(seq_id) from {events}.mt_events where timestamp >= $1";
             Undated =
-                $"select distinct e.stream_id from {events}.mt_events e " +
-                $"where e.stream_id is not null and e.seq_id <= $2 and e.seq_id < coalesce((select min(y.seq_id) from {events}.mt_events y where y.timestamp >= $1), $2 + 1) " +
-                $"and not exists (select 1 from {summaries} d where d.id = e.stream_id and d.started_at is not null) " +
-                $"and not exists (select 1 from {events}.mt_events later where later.stream_id = e.stream_id and later.seq_id > $2) " +
+                $"select distinct o.stream_id from (select e.stream_id from {events}.mt_events e where e.seq_id < $1 order by e.seq_id limit {UndatedWindow}) o " +
+                $"where o.stream_id is not null and not exists (select 1 from {summaries} d where d.id = o.stream_id and d.started_at is not null) " +
+                $"and not exists (select 1 from {events}.mt_events later where later.stream_id = o.stream_id and later.seq_id > $2) " +
                 $"limit {BatchSize}";
         }
 
@@ -166,6 +183,8 @@ public sealed partial class CallHistoryPruner(
         public string Projected { get; }
 
         public string Dated { get; }
+
+        public string FirstStoredAfter { get; }
 
         public string Undated { get; }
 
