@@ -21,6 +21,7 @@ namespace Trunk.Transfer.Saga;
 /// One queue (<c>Transfer:SagaShards</c> = 1) after a sharded run: the durable bindings that run declared would keep
 /// copying every event into shard queues nobody reads, without end. They are removed at start; the shard queues left
 /// empty are deleted, and those still holding a call's messages are read until empty (and deleted at a later start).
+/// The other way, the one queue's bindings are removed when the saga is sharded (<see cref="RetireOneQueueAsync"/>).
 /// </summary>
 public sealed partial class SagaRouting(
     IBus bus,
@@ -111,7 +112,7 @@ public sealed partial class SagaRouting(
             endpoints.ConnectMore(existing);
         }
 
-        await WarnOfForwarderQueueAsync(connection, cancellationToken).ConfigureAwait(false);
+        await RetireOneQueueAsync(connection, sources, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -170,15 +171,33 @@ public sealed partial class SagaRouting(
     }
 
     /// <summary>
-    /// Versions before the consistent-hash exchange forwarded from <see cref="SagaShards.Queue"/>; sharded, nothing reads
-    /// it now, and its bindings would keep filling it.
+    /// The saga's one queue (<see cref="SagaShards.Queue"/>, of a run with <c>Transfer:SagaShards</c> = 1 or of versions
+    /// before the consistent-hash exchange) stays bound to the event types' exchanges after a switch to shards, and
+    /// nothing reads it now: the bindings are removed so that it stops filling, and the queue is deleted if it is empty.
     /// </summary>
-    private async Task WarnOfForwarderQueueAsync(IConnection connection, CancellationToken cancellationToken)
+    private async Task RetireOneQueueAsync(IConnection connection, IReadOnlyList<RabbitMqEndpointAddress> sources, CancellationToken cancellationToken)
     {
-        if (await FindQueueAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false) is { } queue)
+        if (await ExchangeExistsAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false))
         {
-            LogForwarderQueueLeft(SagaShards.Queue, queue.MessageCount);
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var source in sources)
+            {
+                await channel.ExchangeUnbindAsync(SagaShards.Queue, source.Name, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
+
+        if (await FindQueueAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false) is not { } queue)
+        {
+            return;
+        }
+
+        if (queue.MessageCount == 0 && queue.ConsumerCount == 0 && await DeleteIfUnusedAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false))
+        {
+            LogOneQueueDeleted(SagaShards.Queue);
+            return;
+        }
+
+        LogOneQueueLeft(SagaShards.Queue, queue.MessageCount);
     }
 
     /// <summary>The queue's state, or null when it does not exist (a passive declaration of a missing queue closes its channel: a channel each).</summary>
@@ -242,6 +261,9 @@ public sealed partial class SagaRouting(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Existing} saga shard queues exist, more than Transfer:SagaShards = {Configured}: {First} to {Last} stay bound to the exchange and are read too, so that the calls hashed to them are handled. To run fewer shards, unbind those queues from the exchange (management UI or API), let the running instances empty them, then delete them")]
     private partial void LogMoreShards(int existing, int configured, string first, string last);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} of an earlier version is still bound and nothing reads it now ({Messages} messages): delete it (rabbitmqctl delete_queue {Queue} -p <vhost>)")]
-    private partial void LogForwarderQueueLeft(string queue, uint messages);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The saga's one queue {Queue}, empty and unread since the saga is sharded, was deleted")]
+    private partial void LogOneQueueDeleted(string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The saga's one queue {Queue} no longer receives events now that the saga is sharded, and nothing reads it: it holds {Messages} messages of calls in flight at the switch. Move them to the exchange transfer-state-by-call (management UI: Move messages) or delete the queue (rabbitmqctl delete_queue {Queue} -p <vhost>)")]
+    private partial void LogOneQueueLeft(string queue, uint messages);
 }

@@ -75,10 +75,45 @@ public sealed class SagaReshardTests
 
             // Without the bindings removed every one of these events would also sit in a shard queue, unread for ever.
             var queues = await RabbitControl.QueuesAsync(vhost);
-            Assert.Equal(0, ShardMessages(queues));
-            Assert.Single(queues.Keys, IsShardQueue);
-            var bindings = await RabbitControl.RunAsync("list_bindings", "-p", vhost, "--no-table-headers", "source_name", "destination_name");
-            Assert.DoesNotContain("\t" + SagaShards.Exchange, bindings, StringComparison.Ordinal);
+            var bindings = await Bindings(vhost);
+            var state = $"queues: {string.Join(", ", queues)}\nbindings:\n{bindings}";
+            Assert.True(ShardMessages(queues) == 0, state);
+            Assert.True(queues.Keys.Count(IsShardQueue) == 1, state);
+            Assert.False(bindings.Contains("\t" + SagaShards.Exchange, StringComparison.Ordinal), state);
+        }
+        finally
+        {
+            await RabbitControl.RunAsync("delete_vhost", vhost);
+        }
+    }
+
+    [Fact]
+    public async Task When_the_saga_is_sharded_after_running_on_one_queue_Should_delete_the_one_queue_that_nothing_reads_any_more()
+    {
+        var vhost = await NewVirtualHostAsync();
+        try
+        {
+            var policy = new PolicyScript();
+            var signaling = new SignalingLog();
+            await using (await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 1)))
+            {
+                // The one queue now exists, bound to every event type's exchange.
+            }
+
+            await using var sharded = await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 3));
+            var transfers = Enumerable.Range(0, 6).Select(_ => new TransferScenario(policy, signaling, () => sharded.Bus)).ToList();
+            foreach (var transfer in transfers)
+            {
+                await transfer.StartAsync(PolicyAnswer.Deny);
+                Assert.Equal(403, (await transfer.ExpectAsync<AnswerRefer>()).SipCode);
+            }
+
+            // Left bound, it would now hold a copy of each of these events, unread for ever.
+            var queues = await RabbitControl.QueuesAsync(vhost);
+            var bindings = await Bindings(vhost);
+            var state = $"queues: {string.Join(", ", queues)}\nbindings:\n{bindings}";
+            Assert.False(queues.ContainsKey(SagaShards.Queue), state);
+            Assert.False(bindings.Contains(":ReferReceived\t" + SagaShards.Queue + "\n", StringComparison.Ordinal), state);
         }
         finally
         {
@@ -93,6 +128,9 @@ public sealed class SagaReshardTests
         await RabbitControl.RunAsync("set_permissions", "-p", vhost, TestInfrastructure.RabbitUsername, ".*", ".*", ".*");
         return vhost;
     }
+
+    private static Task<string> Bindings(string vhost) =>
+        RabbitControl.RunAsync("list_bindings", "-p", vhost, "--no-table-headers", "source_name", "destination_name");
 
     private static bool IsShardQueue(string queue) =>
         queue.StartsWith(SagaShards.Queue + "-", StringComparison.Ordinal) && int.TryParse(queue.AsSpan(SagaShards.Queue.Length + 1), out _);
