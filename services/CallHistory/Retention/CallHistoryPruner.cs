@@ -77,9 +77,9 @@ public sealed partial class CallHistoryPruner(
             calls = await SelectAsync(connection, sql, limit.Clone(), projected, cancellationToken).ConfigureAwait(false);
             if (calls.Length > 0)
             {
-                await DeleteAsync(connection, calls, siptraces, cancellationToken).ConfigureAwait(false);
-                _pruned.Add(calls.Length);
-                pruned = new CallsPruned(pruned.Calls + calls.Length, pruned.Batches + 1);
+                var deleted = await DeleteAsync(connection, calls, siptraces, cancellationToken).ConfigureAwait(false);
+                _pruned.Add(deleted);
+                pruned = new CallsPruned(pruned.Calls + deleted, pruned.Batches + 1);
             }
         }
         while (calls.Length == BatchSize);
@@ -107,7 +107,11 @@ public sealed partial class CallHistoryPruner(
         return [.. calls];
     }
 
-    private async Task DeleteAsync(NpgsqlConnection connection, Guid[] calls, bool siptraces, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the calls' rows in one transaction; returns how many calls it deleted (the larger of the streams and the
+    /// summaries deleted: another instance's pruner may have deleted some of the same calls first).
+    /// </summary>
+    private async Task<int> DeleteAsync(NpgsqlConnection connection, Guid[] calls, bool siptraces, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var delete = new NpgsqlBatch(connection, transaction);
@@ -120,6 +124,10 @@ public sealed partial class CallHistoryPruner(
 
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return _sql.Tables
+            .Select((table, i) => (table, Deleted: delete.BatchCommands[i].RecordsAffected))
+            .Where(t => t.table.Counts)
+            .Max(t => (int)t.Deleted);
     }
 
     private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, NpgsqlParameter parameter)
@@ -146,8 +154,8 @@ public sealed partial class CallHistoryPruner(
             Tables =
             [
                 new Table($"{events}.mt_events", "stream_id"),
-                new Table($"{events}.mt_streams", "id"),
-                new Table(summaries, "id"),
+                new Table($"{events}.mt_streams", "id", Counts: true),
+                new Table(summaries, "id", Counts: true),
                 new Table(TableOf<CallOutcome>(store), "id"),
             ];
 
@@ -191,7 +199,8 @@ public sealed partial class CallHistoryPruner(
         private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
     }
 
-    private sealed record Table(string Name, string Key);
+    /// <summary>A table of a call's rows, the column that names the call, and whether one row there is one call.</summary>
+    private sealed record Table(string Name, string Key, bool Counts = false);
 }
 
 /// <summary>What one prune deleted: calls, and the transactions (batches) it took.</summary>

@@ -103,6 +103,26 @@ public sealed class CallHistoryPrunerTests(RetentionHost fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task When_instances_prune_at_once_Should_delete_each_call_once_and_count_it_once()
+    {
+        await PruneLeftoversAsync();
+        var start = TimeProvider.System.GetUtcNow().AddDays(-120);
+        var calls = Enumerable.Range(0, 300).Select(i => new TransferredCall(start.AddSeconds(i), "+15557000004")).ToList();
+        foreach (var call in calls)
+        {
+            await Host.PublishAsync(call.Received);
+        }
+
+        await WaitForAllAsync(calls);
+        await Host.WaitForDaemonAsync();
+
+        var pruned = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Pruner.PruneCallsAsync(CancellationToken.None))));
+
+        Assert.Equal(calls.Count, pruned.Sum(p => p.Calls));
+        Assert.Equal(0L, await CountAnyAsync("mt_streams", calls.Select(c => c.CallId).ToArray()));
+    }
+
+    [Fact]
     public async Task After_a_prune_Should_the_daemon_go_on_projecting_new_calls()
     {
         var now = TimeProvider.System.GetUtcNow();
@@ -178,8 +198,12 @@ public sealed class CallHistoryPrunerTests(RetentionHost fixture) : IClassFixtur
     /// <summary>Deletes the old calls other tests of the class published (each host stores every call event published).</summary>
     private async Task PruneLeftoversAsync()
     {
-        await Host.WaitForDaemonAsync();
-        await Pruner.PruneCallsAsync(CancellationToken.None);
+        // Marten's wait throws on a store without events (the class's first test).
+        if ((long)(await ExecuteAsync($"select count(*) from {Host.Schema}.mt_events"))! > 0)
+        {
+            await Host.WaitForDaemonAsync();
+            await Pruner.PruneCallsAsync(CancellationToken.None);
+        }
     }
 
     private static string CallSummaryJson<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, CallHistoryHost.Json);
