@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Trunk.ServiceDefaults.Health;
 using Trunk.ServiceDefaults.Hosting;
+using Trunk.ServiceDefaults.Security;
 using Trunk.ServiceDefaults.Telemetry;
 
 namespace Trunk.ServiceDefaults;
@@ -34,6 +35,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddSingleton<SettingsValidation>();
+        builder.Services.AddValidatedSettings<ApiSettings, ApiSettingsValidator>().Bind(builder.Configuration.GetSection(ApiSettings.Section));
         builder.AddTrunkTelemetry(identity);
         builder.Services.AddHealthChecks();
         return builder;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Security;
 
 namespace Trunk.ServiceDefaults.Hosting;
 
@@ -13,7 +14,8 @@ public static partial class ServiceRunner
 
     /// <summary>
     /// Builds the app, maps the health endpoints and the service's own (<paramref name="map"/>), and runs until
-    /// SIGTERM or Ctrl-C. Settings are validated before the first endpoint is mapped.
+    /// SIGTERM or Ctrl-C. Settings are validated before the first endpoint is mapped. A service's own endpoints take
+    /// one of <c>Api:Keys</c> (<see cref="ApiKeyMiddleware"/>); without keys they are open, and the start says so.
     /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplicationBuilder builder, Action<WebApplication>? map = null)
     {
@@ -23,6 +25,16 @@ public static partial class ServiceRunner
         try
         {
             app.Services.GetRequiredService<SettingsValidation>().ValidateAll();
+            if (map is not null)
+            {
+                if (app.Services.GetRequiredService<IOptions<ApiSettings>>().Value.ConfiguredKeys.Count == 0)
+                {
+                    LogApiOpen(logger);
+                }
+
+                app.UseMiddleware<ApiKeyMiddleware>();
+            }
+
             app.MapDefaultEndpoints();
             map?.Invoke(app);
             await app.RunAsync().ConfigureAwait(false);
@@ -34,6 +46,10 @@ public static partial class ServiceRunner
             return InvalidSettingsExitCode;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Api:Keys is empty: this service's HTTP API is open to anyone who reaches it. Set Api:Keys:0 (at least 16 characters; env Api__Keys__0) to require a key")]
+    private static partial void LogApiOpen(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Invalid settings, stopping: {Failures}")]
     private static partial void LogInvalidSettings(ILogger logger, string failures);

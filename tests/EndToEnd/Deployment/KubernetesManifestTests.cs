@@ -93,6 +93,7 @@ public sealed class KubernetesManifestTests
 
         Assert.Contains(secretKeys, k => k.StartsWith("RabbitMq__Password=trunk-rabbitmq", StringComparison.Ordinal));
         Assert.Contains(secretKeys, k => k.StartsWith("ConnectionStrings__Postgres=trunk-postgres", StringComparison.Ordinal));
+        Assert.Equal(3, secretKeys.Count(k => k.StartsWith("Api__Keys__0=trunk-api", StringComparison.Ordinal)));
     }
 
     [Fact]
