@@ -2,13 +2,14 @@ using Marten;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Trunk.ServiceDefaults.Persistence;
 using Trunk.Transfer.Saga;
 
 namespace Trunk.Transfer.Persistence;
 
 /// <summary>
-/// Keeps the saga's tables from growing without end: every <see cref="Every"/> (and at start) it deletes what is older
-/// than <see cref="TransferSettings.Retention"/>: the inbox's rows (<see cref="ProcessedMessage"/>, one per message that
+/// Keeps the saga's tables from growing without end: every <see cref="RetentionPruner.Every"/> (and at start) it deletes
+/// what is older than <see cref="TransferSettings.Retention"/>: the inbox's rows (<see cref="ProcessedMessage"/>, one per message that
 /// changed a saga) and the transfers that are over (Final, or Failed: a failed transfer waits only for a reservation
 /// answered late, which comes within seconds). A redelivery comes within seconds or minutes of its first delivery (a
 /// lost acknowledgement, the outbox sending again after a crash), far inside the retention, so it still finds both.
@@ -19,34 +20,20 @@ public sealed partial class SagaStorePruner(
     IDocumentStore store,
     TimeProvider time,
     IOptions<TransferSettings> settings,
-    ILogger<SagaStorePruner> logger) : BackgroundService
+    ILogger<SagaStorePruner> logger) : RetentionPruner(time, logger)
 {
-    /// <summary>How often the tables are pruned.</summary>
-    public static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
-
     private const int BatchSize = 5_000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every, time);
-        do
-        {
-            try
-            {
-                await PruneAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogPruneFailed(e, Every);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    private readonly TimeProvider _time = time;
+
+    protected override string What => "saga's finished transfers and inbox rows";
+
+    public override Task PruneAsync(CancellationToken cancellationToken) => PruneCountedAsync(cancellationToken);
 
     /// <summary>Deletes the inbox rows and the finished transfers older than the retention; returns how many of each.</summary>
-    public async Task<(int Processed, int Transfers)> PruneAsync(CancellationToken cancellationToken)
+    public async Task<(int Processed, int Transfers)> PruneCountedAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - settings.Value.Retention;
+        var cutoff = _time.GetUtcNow() - settings.Value.Retention;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var processed = await DeleteAsync(connection, TableOf<ProcessedMessage>(), "processed_at < $1", cutoff, cancellationToken).ConfigureAwait(false);
@@ -86,7 +73,4 @@ public sealed partial class SagaStorePruner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Processed} inbox rows and {Transfers} finished transfers last changed before {Cutoff}")]
     private partial void LogPruned(int processed, int transfers, DateTimeOffset cutoff);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the saga's tables failed; trying again in {Wait}")]
-    private partial void LogPruneFailed(Exception exception, TimeSpan wait);
 }

@@ -29,7 +29,7 @@ public sealed class SagaStorePrunerTests(TransferHostFixture fixture)
             await session.SaveChangesAsync();
         }
 
-        var (deleted, _) = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneAsync(CancellationToken.None);
+        var (deleted, _) = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneCountedAsync(CancellationToken.None);
 
         Assert.True(deleted >= old.Count, $"Deleted {deleted} rows, fewer than the {old.Count} old ones.");
         await using var query = fixture.Host.Store.QuerySession();
@@ -46,7 +46,7 @@ public sealed class SagaStorePrunerTests(TransferHostFixture fixture)
         var oldBridging = await StoreAsync("Bridging", TimeSpan.FromDays(2));
         var youngFinal = await StoreAsync("Final", TimeSpan.FromHours(23));
 
-        var (_, deleted) = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneAsync(CancellationToken.None);
+        var (_, deleted) = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneCountedAsync(CancellationToken.None);
 
         Assert.True(deleted >= 2, $"Deleted {deleted} transfers, fewer than the 2 old finished ones.");
         await using var query = fixture.Host.Store.QuerySession();
