@@ -112,20 +112,7 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
         var calls = Calls(new DateTimeOffset(2025, 6, 1, 10, 0, 0, TimeSpan.Zero));
         try
         {
-            await using (var first = CallHistoryHost.OnSchema(schema, runDaemon: true))
-            {
-                await first.InitializeAsync();
-                await RecordAsync(first, calls[..1]);
-                await first.WaitForDaemonAsync();
-                await first.DisposeAsync();
-            }
-
-            await using (var recorderOnly = CallHistoryHost.OnSchema(schema, runDaemon: false))
-            {
-                await recorderOnly.InitializeAsync();
-                await RecordAsync(recorderOnly, calls[1..]);
-                await recorderOnly.DisposeAsync();
-            }
+            await StoreWhileTheDaemonIsAwayAsync(schema, calls[..1], recorderOnly => RecordAsync(recorderOnly, calls[1..]));
 
             await using var restarted = CallHistoryHost.OnSchema(schema, runDaemon: true);
             await restarted.InitializeAsync();
@@ -137,8 +124,7 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
                 Assert.Equal(Json(Expected(call, events)), Json((await session.LoadAsync<CallOutcome>(call.CallId))!));
             }
 
-            Assert.Equal(await LastSequenceAsync(schema, "mt_events", "max(seq_id)"), await LastSequenceAsync(schema, "mt_event_progression", $"max(last_seq_id) filter (where name like '{HangupAnalysisProjection.ProjectionName}%')"));
-            Assert.Equal(calls.Sum(c => c.Events.Count), await LastSequenceAsync(schema, "mt_events", "count(*)"));
+            await AssertPassedEveryEventAsync(schema, calls.Sum(c => c.Events.Count));
         }
         finally
         {
@@ -162,18 +148,8 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
         })).ToList();
         try
         {
-            await using (var daemon = CallHistoryHost.OnSchema(schema, runDaemon: true))
+            await StoreWhileTheDaemonIsAwayAsync(schema, first[..2], async recorderOnly =>
             {
-                await daemon.InitializeAsync();
-                await RecordAsync(daemon, first[..2]);
-                await daemon.WaitForDaemonAsync();
-                await daemon.DisposeAsync();
-            }
-
-            await using (var recorderOnly = CallHistoryHost.OnSchema(schema, runDaemon: false))
-            {
-                await recorderOnly.InitializeAsync();
-
                 // Straight to the writer's batches, the calls' events interleaved as the queue hands them over.
                 var pending = many.SelectMany(c => c.Events.Select((e, k) => (Position: k, Pending: new PendingCallEvent(Guid.NewGuid(), e, null, null, null))))
                     .OrderBy(p => p.Position).Select(p => p.Pending).Chunk(200);
@@ -181,9 +157,7 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
                 {
                     await CallEventBatch.CommitAsync(recorderOnly.Store, batch);
                 }
-
-                await recorderOnly.DisposeAsync();
-            }
+            });
 
             // Counts the statements (not the rows) that write outcomes from here on.
             await ExecuteAsync(
@@ -205,12 +179,7 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
                 Assert.Equal(Json(Expected(call, events)), Json((await session.LoadAsync<CallOutcome>(call.CallId))!));
             }
 
-            // Past the last stored event (a sequence number taken by a rolled-back append is passed too, never waited for).
-            Assert.InRange(
-                await LastSequenceAsync(schema, "mt_event_progression", $"max(last_seq_id) filter (where name like '{HangupAnalysisProjection.ProjectionName}%')"),
-                await LastSequenceAsync(schema, "mt_events", "max(seq_id)"),
-                long.MaxValue);
-            Assert.Equal(first[..2].Concat(many).Sum(c => c.Events.Count), await LastSequenceAsync(schema, "mt_events", "count(*)"));
+            await AssertPassedEveryEventAsync(schema, first[..2].Concat(many).Sum(c => c.Events.Count));
 
             // 60 calls, about 800 events the projection reads: a couple of the daemon's pages, not a statement per call.
             Assert.InRange(await LastSequenceAsync(schema, "outcome_statements", "count(*)"), 1, many.Count / 10);
@@ -270,6 +239,37 @@ public sealed class HangupAnalysisTests(CallHistoryHost host)
             await recorder.PublishAllAsync(events);
             await recorder.WaitForEventsAsync(call.CallId, events.Count);
         }
+    }
+
+    /// <summary>A host with the daemon projects <paramref name="projected"/> and stops; then one without it runs <paramref name="storeWhileAway"/>.</summary>
+    private static async Task StoreWhileTheDaemonIsAwayAsync(
+        string schema, IEnumerable<(TransferredCall Call, IReadOnlyList<ICallEvent> Events)> projected, Func<CallHistoryHost, Task> storeWhileAway)
+    {
+        await using (var daemon = CallHistoryHost.OnSchema(schema, runDaemon: true))
+        {
+            await daemon.InitializeAsync();
+            await RecordAsync(daemon, projected);
+            await daemon.WaitForDaemonAsync();
+            await daemon.DisposeAsync();
+        }
+
+        await using var recorderOnly = CallHistoryHost.OnSchema(schema, runDaemon: false);
+        await recorderOnly.InitializeAsync();
+        await storeWhileAway(recorderOnly);
+        await recorderOnly.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Every event stored, and the daemon's progress at or past the last one (a sequence number a rolled-back append took
+    /// is passed too, never waited for).
+    /// </summary>
+    private static async Task AssertPassedEveryEventAsync(string schema, int events)
+    {
+        Assert.Equal(events, await LastSequenceAsync(schema, "mt_events", "count(*)"));
+        Assert.InRange(
+            await LastSequenceAsync(schema, "mt_event_progression", $"max(last_seq_id) filter (where name like '{HangupAnalysisProjection.ProjectionName}%')"),
+            await LastSequenceAsync(schema, "mt_events", "max(seq_id)"),
+            long.MaxValue);
     }
 
     private static CallOutcome Expected(TransferredCall call, IEnumerable<ICallEvent> events) =>
