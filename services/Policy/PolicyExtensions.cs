@@ -30,6 +30,8 @@ public static class PolicyExtensions
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix));
         builder.AddTrunkMarten(store => ConfigureStore(store, settings.Schema));
         builder.Services.AddSingleton<BalanceLedger>();
+        builder.Services.AddSingleton<ReservationExpirer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ReservationExpirer>());
         builder.Services.AddSingleton<PolicyTelemetry>();
         builder.Services.AddScoped<TrunkPublisher>();
         builder.Services.AddScoped<TransferRulesPublisher>();
@@ -115,5 +117,6 @@ public static class PolicyExtensions
         store.Events.AddEventType<FundsReserved>();
         store.Events.AddEventType<CallCharged>();
         store.Events.AddEventType<FundsReleased>();
+        store.Events.AddEventType<ReservationExpired>();
     }
 }

@@ -18,6 +18,13 @@ public sealed class PolicySettings
     public string? QueuePrefix { get; set; }
 
     public bool? SeedDemoData { get; set; }
+
+    /// <summary>
+    /// How long a reservation may stay without its charge before its money goes back to the balance
+    /// (<see cref="Balances.ReservationExpirer"/>); longer than any call (<c>Transfer:MaxCallDuration</c>, 4 h) and its
+    /// settlement's retries. Between 1 hour and 90 days.
+    /// </summary>
+    public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromDays(1);
 }
 
 internal sealed partial class PolicySettingsValidator : IValidateOptions<PolicySettings>
@@ -33,6 +40,11 @@ internal sealed partial class PolicySettingsValidator : IValidateOptions<PolicyS
         if (options.QueuePrefix is not null && !QueuePrefix().IsMatch(options.QueuePrefix))
         {
             failures.Add($"Policy:QueuePrefix must be lower-case letters, digits and '-' (was '{options.QueuePrefix}').");
+        }
+
+        if (options.ReservationLifetime < TimeSpan.FromHours(1) || options.ReservationLifetime > TimeSpan.FromDays(90))
+        {
+            failures.Add($"Policy:ReservationLifetime must be between 01:00:00 and 90.00:00:00 (was {options.ReservationLifetime}).");
         }
 
         return SettingRules.Result(failures);

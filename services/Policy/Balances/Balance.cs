@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 
 namespace Trunk.Policy.Balances;
 
-/// <summary>An open reservation: what a transfer may still spend.</summary>
-public sealed record Reservation(Guid CallId, decimal Amount, decimal PricePerMinute);
+/// <summary>An open reservation: what a transfer may still spend; <see cref="ReservedAt"/> is unknown for those of earlier versions.</summary>
+public sealed record Reservation(Guid CallId, decimal Amount, decimal PricePerMinute, DateTimeOffset? ReservedAt = null);
 
 /// <summary>
 /// An account's money, folded from its balance stream. <see cref="Available"/> excludes what is reserved;
@@ -21,6 +21,9 @@ public sealed record Balance
 
     public ImmutableDictionary<Guid, decimal> Charges { get; init; } = ImmutableDictionary<Guid, decimal>.Empty;
 
+    /// <summary>The price per minute of each expired reservation not charged yet (<see cref="ReservationExpired"/>).</summary>
+    public ImmutableDictionary<Guid, decimal> Expired { get; init; } = ImmutableDictionary<Guid, decimal>.Empty;
+
     public ImmutableHashSet<string> TopUpReferences { get; init; } = ImmutableHashSet<string>.Empty;
 
     public decimal Reserved => Reservations.Values.Sum(r => r.Amount);
@@ -37,13 +40,19 @@ public sealed record Balance
         FundsReserved e => this with
         {
             Available = Available - e.Amount,
-            Reservations = Reservations.SetItem(e.TransferId, new Reservation(e.CallId, e.Amount, e.PricePerMinute)),
+            Reservations = Reservations.SetItem(e.TransferId, new Reservation(e.CallId, e.Amount, e.PricePerMinute, e.At)),
         },
         CallCharged e => ApplyCharge(e),
         FundsReleased e => this with
         {
             Available = Available + e.Amount,
             Reservations = Reservations.Remove(e.TransferId),
+        },
+        ReservationExpired e => this with
+        {
+            Available = Available + e.Amount,
+            Reservations = Reservations.Remove(e.TransferId),
+            Expired = Expired.SetItem(e.TransferId, e.PricePerMinute),
         },
         _ => this,
     };
@@ -56,6 +65,7 @@ public sealed record Balance
         return this with
         {
             Available = Available - (e.Amount - fromReservation),
+            Expired = Expired.Remove(e.TransferId),
             Reservations = reservation is null || left == 0
                 ? Reservations.Remove(e.TransferId)
                 : Reservations.SetItem(e.TransferId, reservation with { Amount = left }),

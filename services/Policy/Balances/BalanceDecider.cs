@@ -57,13 +57,20 @@ public static class BalanceDecider
             return new ChargeDecision([], charged, 0m);
         }
 
-        if (!state.Reservations.TryGetValue(command.TransferId, out var reservation))
-        {
-            return new ChargeDecision([], 0m, 0m);
-        }
-
         // Per-second billing; an overrun beyond the reservation is charged in full (the saga ends calls at the limit).
         var seconds = (decimal)Math.Max(command.Duration.TotalSeconds, 0);
+        if (!state.Reservations.TryGetValue(command.TransferId, out var reservation))
+        {
+            if (!state.Expired.TryGetValue(command.TransferId, out var price))
+            {
+                return new ChargeDecision([], 0m, 0m);
+            }
+
+            // Its reservation expired before the charge came: the call happened, so its cost comes from the balance.
+            var late = Money(price * seconds / 60m);
+            return new ChargeDecision([new CallCharged(command.AccountId, command.TransferId, command.CallId, late, command.Duration, now)], late, 0m);
+        }
+
         var cost = Money(reservation.PricePerMinute * seconds / 60m);
         var released = Math.Max(reservation.Amount - cost, 0m);
         var facts = new List<object> { new CallCharged(command.AccountId, command.TransferId, command.CallId, cost, command.Duration, now) };
@@ -73,6 +80,15 @@ public static class BalanceDecider
         }
 
         return new ChargeDecision(facts, cost, released);
+    }
+
+    /// <summary>Expires the reservations made before <paramref name="cutoff"/> (those of earlier versions, whose time is unknown, stay).</summary>
+    public static IReadOnlyList<ReservationExpired> Expire(Balance state, DateTimeOffset cutoff, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return [.. state.Reservations
+            .Where(r => r.Value.ReservedAt is { } at && at < cutoff)
+            .Select(r => new ReservationExpired(state.Id, r.Key, r.Value.CallId, r.Value.Amount, r.Value.PricePerMinute, r.Value.ReservedAt!.Value, now))];
     }
 
     public static Balance Fold(Guid accountId, IEnumerable<object> facts)

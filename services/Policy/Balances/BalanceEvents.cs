@@ -13,3 +13,10 @@ public sealed record CallCharged(Guid AccountId, Guid TransferId, Guid CallId, d
 
 /// <summary>The unused rest of a reservation, returned to the balance.</summary>
 public sealed record FundsReleased(Guid AccountId, Guid TransferId, Guid CallId, decimal Amount, DateTimeOffset At);
+
+/// <summary>
+/// A reservation held past <c>Policy:ReservationLifetime</c> with no charge (its settlement was lost: a charge parked in
+/// an error queue, a saga gone): its money is returned to the balance. A charge that still comes is taken from the
+/// balance at <see cref="PricePerMinute"/>.
+/// </summary>
+public sealed record ReservationExpired(Guid AccountId, Guid TransferId, Guid CallId, decimal Amount, decimal PricePerMinute, DateTimeOffset ReservedAt, DateTimeOffset At);
