@@ -7,130 +7,119 @@ using Trunk.Transfer.Saga;
 namespace Trunk.Transfer.Tests.Saga;
 
 /// <summary>
-/// Lowering <c>Transfer:SagaShards</c> strands no call: the shard queues an earlier, larger count left stay bound to the
-/// consistent-hash exchange, so the saga reads them too; going back to one queue stops the copies to the shards, reads
-/// what they still hold and deletes the empty ones. Each on a virtual host of its own, so that no other test's host
-/// reads its shards.
+/// Changing <c>Transfer:SagaShards</c> strands no call and leaves no queue filling for ever. Lowered, the shard queues an
+/// earlier, larger count left stay bound to the consistent-hash exchange, so the saga reads them too; back to one queue,
+/// the copies to the shards stop, what they still hold is read and the empty ones are deleted; sharded after one queue,
+/// that queue's bindings and the queue go. Each on a virtual host of its own, so that no other test's host reads its
+/// queues.
 /// </summary>
 public sealed class SagaReshardTests
 {
-    [Fact]
-    public async Task When_an_earlier_larger_shard_count_left_its_queues_bound_Should_read_them_too_and_handle_every_call()
-    {
-        var vhost = await NewVirtualHostAsync();
-        try
-        {
-            var policy = new PolicyScript();
-            var signaling = new SignalingLog();
-            await using (await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 5)))
-            {
-                // Five shard queues now exist, bound to the exchange.
-            }
+    private readonly PolicyScript _policy = new();
+    private readonly SignalingLog _signaling = new();
 
-            await using var fewer = await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 2));
-            var transfers = Enumerable.Range(0, 12).Select(_ => new TransferScenario(policy, signaling, () => fewer.Bus)).ToList();
-            foreach (var transfer in transfers)
-            {
-                await transfer.StartAsync(PolicyAnswer.Deny);
-            }
+    [Fact]
+    public Task When_an_earlier_larger_shard_count_left_its_queues_bound_Should_read_them_too_and_handle_every_call() =>
+        OnVirtualHostOfItsOwnAsync(async vhost =>
+        {
+            await RunOnceAsync(vhost, shards: 5);
+
+            await using var fewer = await StartAsync(vhost, shards: 2);
 
             // Twelve calls all hashed to the two configured shards would be a chance of (2/5)^12: most land on the others.
-            foreach (var transfer in transfers)
-            {
-                Assert.Equal(403, (await transfer.ExpectAsync<AnswerRefer>()).SipCode);
-            }
-        }
-        finally
-        {
-            await RabbitControl.RunAsync("delete_vhost", vhost);
-        }
-    }
+            await AssertEachAnsweredAsync(fewer, 12);
+        });
 
     [Fact]
-    public async Task When_the_saga_goes_back_to_one_queue_Should_stop_filling_the_shard_queues_and_handle_what_they_hold()
-    {
-        var vhost = await NewVirtualHostAsync();
-        try
+    public Task When_the_saga_goes_back_to_one_queue_Should_stop_filling_the_shard_queues_and_handle_what_they_hold() =>
+        OnVirtualHostOfItsOwnAsync(async vhost =>
         {
-            var policy = new PolicyScript();
-            var signaling = new SignalingLog();
             TransferScenario leftover;
-            await using (var sharded = await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 3)))
+            await using (var sharded = await StartAsync(vhost, shards: 3))
             {
                 // A call's event reaches its shard queue while nothing reads the shards: the switch catches it in flight.
                 await sharded.Services.GetRequiredService<SagaShardEndpoints>().StopAsync(CancellationToken.None);
-                leftover = new TransferScenario(policy, signaling, () => sharded.Bus);
+                leftover = new TransferScenario(_policy, _signaling, () => sharded.Bus);
                 await leftover.StartAsync(PolicyAnswer.Deny);
                 await WaitUntilAsync(async () => ShardMessages(await RabbitControl.QueuesAsync(vhost)) == 1);
             }
 
-            await using var oneQueue = await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 1));
+            await using var oneQueue = await StartAsync(vhost, shards: 1);
             Assert.Equal(403, (await leftover.ExpectAsync<AnswerRefer>()).SipCode);
-            var transfers = Enumerable.Range(0, 6).Select(_ => new TransferScenario(policy, signaling, () => oneQueue.Bus)).ToList();
-            foreach (var transfer in transfers)
-            {
-                await transfer.StartAsync(PolicyAnswer.Deny);
-                Assert.Equal(403, (await transfer.ExpectAsync<AnswerRefer>()).SipCode);
-            }
+            await AssertEachAnsweredAsync(oneQueue, 6);
 
             // Without the bindings removed every one of these events would also sit in a shard queue, unread for ever.
-            var queues = await RabbitControl.QueuesAsync(vhost);
-            var bindings = await Bindings(vhost);
-            var state = $"queues: {string.Join(", ", queues)}\nbindings:\n{bindings}";
+            var (queues, bindings, state) = await BrokerStateAsync(vhost);
             Assert.True(ShardMessages(queues) == 0, state);
             Assert.True(queues.Keys.Count(IsShardQueue) == 1, state);
             Assert.False(bindings.Contains("\t" + SagaShards.Exchange, StringComparison.Ordinal), state);
-        }
-        finally
-        {
-            await RabbitControl.RunAsync("delete_vhost", vhost);
-        }
-    }
+        });
 
     [Fact]
-    public async Task When_the_saga_is_sharded_after_running_on_one_queue_Should_delete_the_one_queue_that_nothing_reads_any_more()
-    {
-        var vhost = await NewVirtualHostAsync();
-        try
+    public Task When_the_saga_is_sharded_after_running_on_one_queue_Should_delete_the_one_queue_that_nothing_reads_any_more() =>
+        OnVirtualHostOfItsOwnAsync(async vhost =>
         {
-            var policy = new PolicyScript();
-            var signaling = new SignalingLog();
-            await using (await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 1)))
-            {
-                // The one queue now exists, bound to every event type's exchange.
-            }
+            await RunOnceAsync(vhost, shards: 1);
 
-            await using var sharded = await TransferHost.StartAsync(policy, signaling, Settings(vhost, shards: 3));
-            var transfers = Enumerable.Range(0, 6).Select(_ => new TransferScenario(policy, signaling, () => sharded.Bus)).ToList();
-            foreach (var transfer in transfers)
-            {
-                await transfer.StartAsync(PolicyAnswer.Deny);
-                Assert.Equal(403, (await transfer.ExpectAsync<AnswerRefer>()).SipCode);
-            }
+            await using var sharded = await StartAsync(vhost, shards: 3);
+            await AssertEachAnsweredAsync(sharded, 6);
 
             // Left bound, it would now hold a copy of each of these events, unread for ever.
-            var queues = await RabbitControl.QueuesAsync(vhost);
-            var bindings = await Bindings(vhost);
-            var state = $"queues: {string.Join(", ", queues)}\nbindings:\n{bindings}";
+            var (queues, bindings, state) = await BrokerStateAsync(vhost);
             Assert.False(queues.ContainsKey(SagaShards.Queue), state);
             Assert.False(bindings.Contains(":ReferReceived\t" + SagaShards.Queue + "\n", StringComparison.Ordinal), state);
-        }
-        finally
-        {
-            await RabbitControl.RunAsync("delete_vhost", vhost);
-        }
-    }
+        });
 
-    private static async Task<string> NewVirtualHostAsync()
+    private static async Task OnVirtualHostOfItsOwnAsync(Func<string, Task> test)
     {
         var vhost = $"test-transfer-reshard-{Guid.NewGuid():N}"[..32];
         await RabbitControl.RunAsync("add_vhost", vhost);
         await RabbitControl.RunAsync("set_permissions", "-p", vhost, TestInfrastructure.RabbitUsername, ".*", ".*", ".*");
-        return vhost;
+        try
+        {
+            await test(vhost);
+        }
+        finally
+        {
+            await RabbitControl.RunAsync("delete_vhost", vhost);
+        }
     }
 
-    private static Task<string> Bindings(string vhost) =>
-        RabbitControl.RunAsync("list_bindings", "-p", vhost, "--no-table-headers", "source_name", "destination_name");
+    private Task<TransferHost> StartAsync(string vhost, int shards) =>
+        TransferHost.StartAsync(_policy, _signaling, new Dictionary<string, string?>
+        {
+            ["RabbitMq:VirtualHost"] = vhost,
+            ["Transfer:SagaShards"] = shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>Starts and stops a host, leaving on the broker the queues and bindings of its shard count.</summary>
+    private async Task RunOnceAsync(string vhost, int shards)
+    {
+        await using var host = await StartAsync(vhost, shards);
+    }
+
+    /// <summary>Starts <paramref name="count"/> transfers Policy denies; each REFER must be answered 403.</summary>
+    private async Task AssertEachAnsweredAsync(TransferHost host, int count)
+    {
+        var transfers = Enumerable.Range(0, count).Select(_ => new TransferScenario(_policy, _signaling, () => host.Bus)).ToList();
+        foreach (var transfer in transfers)
+        {
+            await transfer.StartAsync(PolicyAnswer.Deny);
+        }
+
+        foreach (var transfer in transfers)
+        {
+            Assert.Equal(403, (await transfer.ExpectAsync<AnswerRefer>()).SipCode);
+        }
+    }
+
+    /// <summary>The virtual host's queues and bindings, and both as text for a failure message.</summary>
+    private static async Task<(IReadOnlyDictionary<string, long> Queues, string Bindings, string State)> BrokerStateAsync(string vhost)
+    {
+        var queues = await RabbitControl.QueuesAsync(vhost);
+        var bindings = await RabbitControl.RunAsync("list_bindings", "-p", vhost, "--no-table-headers", "source_name", "destination_name");
+        return (queues, bindings, $"queues: {string.Join(", ", queues)}\nbindings:\n{bindings}");
+    }
 
     private static bool IsShardQueue(string queue) =>
         queue.StartsWith(SagaShards.Queue + "-", StringComparison.Ordinal) && int.TryParse(queue.AsSpan(SagaShards.Queue.Length + 1), out _);
@@ -146,10 +135,4 @@ public sealed class SagaReshardTests
             await Task.Delay(100);
         }
     }
-
-    private static Dictionary<string, string?> Settings(string vhost, int shards) => new()
-    {
-        ["RabbitMq:VirtualHost"] = vhost,
-        ["Transfer:SagaShards"] = shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 }
