@@ -26,17 +26,8 @@ public sealed class StopTests(SignalingFixture fixture)
     [Fact]
     public async Task When_the_instance_stops_with_a_call_up_Should_refuse_new_calls_with_503_and_let_the_call_end_by_itself()
     {
-        var sipPort = FreePort.UdpAndTcp();
-        var settings = SignalingFixture.HostSettings(sipPort);
-        settings["Sip__DrainTimeout"] = "00:01:00";
-        await using var host = ServiceProcess.Start("Signaling", settings);
-        await host.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(60));
-        var did = TrunkWorld.NewDid();
-        await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
-        _world.AddTrunk(did, [endpoint.Uri]);
-        await using var caller = Sipp.Client(Scenario.Write("caller_hangs_up.xml", Values(("HOLD_MS", "8000"))), sipPort, did);
-        var call = await _world.WaitForCallAsync(did);
-        await call.WaitForAsync<CallAnswered>();
+        await using var up = await CallUpAsync("00:01:00", Scenario.Write("caller_hangs_up.xml", Values(("HOLD_MS", "8000"))));
+        var (host, endpoint, caller, call, did, sipPort) = up;
 
         var stopping = host.StopAsync(StopLimit);
         await WaitForOutputAsync(host, "new INVITEs and OPTIONS get 503");
@@ -64,17 +55,8 @@ public sealed class StopTests(SignalingFixture fixture)
     [Fact]
     public async Task When_a_call_is_still_up_after_the_drain_Should_BYE_both_legs_and_publish_the_calls_end()
     {
-        var sipPort = FreePort.UdpAndTcp();
-        var settings = SignalingFixture.HostSettings(sipPort);
-        settings["Sip__DrainTimeout"] = "00:00:01";
-        await using var host = ServiceProcess.Start("Signaling", settings);
-        await host.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(60));
-        var did = TrunkWorld.NewDid();
-        await using var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
-        _world.AddTrunk(did, [endpoint.Uri]);
-        await using var caller = Sipp.Client(Scenario.Write("caller_waits_for_bye.xml", Values()), sipPort, did);
-        var call = await _world.WaitForCallAsync(did);
-        await call.WaitForAsync<CallAnswered>();
+        await using var up = await CallUpAsync("00:00:01", Scenario.Write("caller_waits_for_bye.xml", Values()));
+        var (host, endpoint, caller, call, _, _) = up;
 
         await host.StopAsync(StopLimit);
 
@@ -84,6 +66,33 @@ public sealed class StopTests(SignalingFixture fixture)
         Assert.Equal("service_stopping", ended.HangupCause);
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Caller && l.HungUpBy is null);
         Assert.Contains(call.All<LegHungUp>(), l => l.Leg == LegSide.Endpoint && l.HungUpBy is null);
+    }
+
+    /// <summary>A Signaling process with <paramref name="drainTimeout"/>, and a call answered through it by a SIPp endpoint.</summary>
+    private async Task<CallUp> CallUpAsync(string drainTimeout, string callerScenario)
+    {
+        var sipPort = FreePort.UdpAndTcp();
+        var settings = SignalingFixture.HostSettings(sipPort);
+        settings["Sip__DrainTimeout"] = drainTimeout;
+        var host = ServiceProcess.Start("Signaling", settings);
+        await host.WaitForReadinessAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(60));
+        var did = TrunkWorld.NewDid();
+        var endpoint = Sipp.Server(Scenario.Write("uas_answers.xml", Values()));
+        _world.AddTrunk(did, [endpoint.Uri]);
+        var caller = Sipp.Client(callerScenario, sipPort, did);
+        var call = await _world.WaitForCallAsync(did);
+        await call.WaitForAsync<CallAnswered>();
+        return new CallUp(host, endpoint, caller, call, did, sipPort);
+    }
+
+    private sealed record CallUp(ServiceProcess Host, Sipp Endpoint, Sipp Caller, CallLog Call, string Did, int SipPort) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Caller.DisposeAsync();
+            await Endpoint.DisposeAsync();
+            await Host.DisposeAsync();
+        }
     }
 
     private static async Task WaitForOutputAsync(ServiceProcess host, string text)
