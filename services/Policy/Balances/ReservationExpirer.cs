@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Persistence;
+using Trunk.ServiceDefaults.Telemetry;
 
 namespace Trunk.Policy.Balances;
 
@@ -12,13 +15,15 @@ namespace Trunk.Policy.Balances;
 /// its charge when the call ends, and the Transfer saga ends every transferred call by <c>Transfer:MaxCallDuration</c>;
 /// one still open a day later lost its settlement (a charge parked in an error queue, a saga pruned before a late
 /// reservation came), and its money would otherwise be held for ever. Each expiry is logged: it means a settlement to
-/// look for. A charge that still comes is taken from the balance.
+/// look for, and is counted (<c>trunk.policy.expired_reservations</c>, alert <c>ReservationsExpired</c>). A charge that
+/// still comes is taken from the balance.
 /// </summary>
 public sealed partial class ReservationExpirer(
     IDocumentStore store,
     BalanceLedger ledger,
     TimeProvider time,
     IOptions<PolicySettings> settings,
+    ServiceIdentity identity,
     ILogger<ReservationExpirer> logger) : RetentionPruner(time, logger)
 {
     /// <summary>The most accounts read per query.</summary>
@@ -26,6 +31,7 @@ public sealed partial class ReservationExpirer(
 
     private readonly TimeProvider _time = time;
     private readonly ILogger<ReservationExpirer> _logger = logger;
+    private readonly Counter<long> _expired = identity.Meter.CreateCounter(TrunkMetrics.ExpiredReservations);
 
     protected override string What => "reservations";
 
@@ -56,6 +62,7 @@ public sealed partial class ReservationExpirer(
                     LogExpired(fact.AccountId, fact.TransferId, fact.CallId, fact.Amount, fact.ReservedAt);
                 }
 
+                _expired.Add(facts.Count);
                 expired.AddRange(facts);
             }
         }

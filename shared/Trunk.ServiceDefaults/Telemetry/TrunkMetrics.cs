@@ -101,11 +101,15 @@ public static class TrunkMetrics
         "trunk.webhooks.pruned_records", "{record}", TrunkMetricKind.Counter,
         "Webhook records deleted past Webhooks:Retention (tag: record = delivery, dead_letter, transfer).");
 
+    public static readonly TrunkMetric ExpiredReservations = new(
+        "trunk.policy.expired_reservations", "{reservation}", TrunkMetricKind.Counter,
+        "Reservations Policy returned to their balance past Policy:ReservationLifetime with no charge: a lost settlement (tags: none).");
+
     public static IReadOnlyList<TrunkMetric> All { get; } =
     [
         Calls, ActiveCalls, ActiveLegs, SipResponses, ReferOutcomes, ReferAnswerTime, PostDialDelay,
         SagaTransitions, RtpPackets, RtpPacketsLost, NoAudio, ConsumerLag, OutboxWait, UnstoredEvents,
-        PrunedCalls, PrunedWebhookRecords,
+        PrunedCalls, PrunedWebhookRecords, ExpiredReservations,
     ];
 
     /// <summary>Seconds, from 1 ms to 30 s: the span of a bus hop, a REFER decision and a post-dial delay.</summary>

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Trunk.Policy.Balances;
 using Trunk.Policy.Tests.Support;
+using Trunk.ServiceDefaults;
+using Trunk.ServiceDefaults.Telemetry;
 
 namespace Trunk.Policy.Tests.Balances;
 
@@ -26,6 +29,18 @@ public sealed class ReservationExpiryTests(PolicyHost host) : IClassFixture<Poli
         await Task.Delay(20);
         var young = await ReserveAsync(account.Id, 0.20m, 10);
 
+        var counted = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == host.Services.GetRequiredService<ServiceIdentity>().Meter && instrument.Name == TrunkMetrics.ExpiredReservations.Name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref counted, value));
+        listener.Start();
+
         var expired = await Expirer.ExpireAsync(cutoff, CancellationToken.None);
 
         var mine = Assert.Single(expired, e => e.AccountId == account.Id);
@@ -36,6 +51,7 @@ public sealed class ReservationExpiryTests(PolicyHost host) : IClassFixture<Poli
         Assert.Equal(0.50m, balance.Expired[old]);
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         Assert.Single(await session.Events.FetchStreamAsync(account.Id), e => e.Data is ReservationExpired);
+        Assert.Equal(expired.Count, Interlocked.Read(ref counted));
 
         Assert.DoesNotContain(await Expirer.ExpireAsync(cutoff, CancellationToken.None), e => e.AccountId == account.Id);
         Assert.Equal(8.00m, (await BalanceAsync(account.Id)).Available);
