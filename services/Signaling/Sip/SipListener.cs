@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trunk.Signaling.Calls;

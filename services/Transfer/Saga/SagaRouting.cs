@@ -156,6 +156,12 @@ public sealed partial class SagaRouting(
         }
 
         LogShardsRetired(SagaShards.Exchange, deleted, read.Count == 0 ? "none" : string.Join(", ", read));
+        if (read.Count == 0)
+        {
+            // Nothing bound to it any more: the next start has nothing to retire.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.ExchangeDeleteAsync(SagaShards.Exchange, ifUnused: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>How many shard queues exist, counting on from the configured ones until one is missing.</summary>

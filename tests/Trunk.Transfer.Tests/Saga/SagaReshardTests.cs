@@ -44,15 +44,23 @@ public sealed class SagaReshardTests
                 await WaitUntilAsync(async () => ShardMessages(await RabbitControl.QueuesAsync(vhost)) == 1);
             }
 
-            await using var oneQueue = await StartAsync(vhost, shards: 1);
-            Assert.Equal(403, (await leftover.ExpectAsync<AnswerRefer>()).SipCode);
-            await AssertEachAnsweredAsync(oneQueue, 6);
+            await using (var oneQueue = await StartAsync(vhost, shards: 1))
+            {
+                Assert.Equal(403, (await leftover.ExpectAsync<AnswerRefer>()).SipCode);
+                await AssertEachAnsweredAsync(oneQueue, 6);
 
-            // Without the bindings removed every one of these events would also sit in a shard queue, unread for ever.
-            var (queues, bindings, state) = await BrokerStateAsync(vhost);
-            Assert.True(ShardMessages(queues) == 0, state);
-            Assert.True(queues.Keys.Count(IsShardQueue) == 1, state);
-            Assert.False(bindings.Contains("\t" + SagaShards.Exchange, StringComparison.Ordinal), state);
+                // Without the bindings removed every one of these events would also sit in a shard queue, unread for ever.
+                var (queues, bindings, state) = await BrokerStateAsync(vhost);
+                Assert.True(ShardMessages(queues) == 0, state);
+                Assert.True(queues.Keys.Count(IsShardQueue) == 1, state);
+                Assert.False(bindings.Contains("\t" + SagaShards.Exchange, StringComparison.Ordinal), state);
+            }
+
+            // The next start finds the read shard queue empty: it and the exchange go.
+            await RunOnceAsync(vhost, shards: 1);
+            var (after, _, left) = await BrokerStateAsync(vhost);
+            Assert.False(after.Keys.Any(IsShardQueue), left);
+            Assert.DoesNotContain(SagaShards.Exchange, await RabbitControl.RunAsync("list_exchanges", "-p", vhost, "--no-table-headers", "name"), StringComparison.Ordinal);
         });
 
     [Fact]
