@@ -17,6 +17,8 @@ public sealed partial class ApiKeyMiddleware
 {
     public const string KeyHeader = "X-Api-Key";
 
+    private const int MaxBasicCredentials = 1024;
+
     private readonly RequestDelegate _next;
     private readonly byte[][] _keys;
     private readonly ILogger<ApiKeyMiddleware> _logger;
@@ -73,6 +75,12 @@ public sealed partial class ApiKeyMiddleware
 
     private static string? BasicPassword(string encoded)
     {
+        // Credentials longer than this are no key of ours; the bound keeps the decoding buffer on the stack small.
+        if (encoded.Length > MaxBasicCredentials)
+        {
+            return null;
+        }
+
         Span<byte> decoded = stackalloc byte[encoded.Length];
         if (!Convert.TryFromBase64String(encoded, decoded, out var length))
         {
