@@ -11,6 +11,7 @@ using Trunk.Contracts.Transfers;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.Testing;
+using Trunk.Testing.Messaging;
 
 namespace Trunk.Signaling.Tests.Events;
 
@@ -146,22 +147,12 @@ public sealed class PublishedEnvelopeTests
     private static async Task<BusHandle> StartConsumerAsync(string queue, IEnumerable<Type> types, Consumed consumed)
     {
         var handle = typeof(Consumed).GetMethod(nameof(Consumed.Handle))!;
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        var bus = TestBus.WithQueue(queue, endpoint =>
         {
-            rabbit.Host(TestInfrastructure.RabbitHost, (ushort)TestInfrastructure.RabbitPort, TestInfrastructure.RabbitVirtualHost, h =>
+            foreach (var type in types)
             {
-                h.Username(TestInfrastructure.RabbitUsername);
-                h.Password(TestInfrastructure.RabbitPassword);
-            });
-            rabbit.ReceiveEndpoint(queue, endpoint =>
-            {
-                endpoint.AutoDelete = true;
-                endpoint.ConcurrentMessageLimit = 1;
-                foreach (var type in types)
-                {
-                    handle.MakeGenericMethod(type).Invoke(consumed, [endpoint]);
-                }
-            });
+                handle.MakeGenericMethod(type).Invoke(consumed, [endpoint]);
+            }
         });
         await bus.StartAsync();
         return new BusHandle(bus);

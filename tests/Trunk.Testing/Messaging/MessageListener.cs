@@ -14,25 +14,11 @@ public sealed class MessageListener<T> : IAsyncDisposable
     private readonly IBusControl _bus;
 
     private MessageListener(string queue) =>
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        _bus = TestBus.WithQueue(queue, endpoint => endpoint.Handler<T>(context =>
         {
-            rabbit.Host(TestInfrastructure.RabbitHost, (ushort)TestInfrastructure.RabbitPort, TestInfrastructure.RabbitVirtualHost, h =>
-            {
-                h.Username(TestInfrastructure.RabbitUsername);
-                h.Password(TestInfrastructure.RabbitPassword);
-            });
-            rabbit.ReceiveEndpoint(queue, endpoint =>
-            {
-                endpoint.AutoDelete = true;
-                // One at a time: Received is then in the queue's order, which tests of publishing order rely on.
-                endpoint.ConcurrentMessageLimit = 1;
-                endpoint.Handler<T>(context =>
-                {
-                    _received.Enqueue(context.Message);
-                    return Task.CompletedTask;
-                });
-            });
-        });
+            _received.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }));
 
     /// <summary>The listener's bus, for a test that publishes through it.</summary>
     public IBus ListenerBus => _bus;
