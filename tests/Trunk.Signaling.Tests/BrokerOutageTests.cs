@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Tests.Support;
 using Trunk.Testing;
@@ -46,6 +47,11 @@ public sealed class BrokerOutageTests(SignalingFixture fixture)
         Assert.Equal("caller_hangup", ended.HangupCause);
         await second.WaitForAsync<CallAnswered>();
         await second.WaitForAsync<SipMessagesTraced>();
+
+        // The outage is in the log, but not every failed try of a message: its first and every 20th (10 s) after.
+        var failures = Regex.Matches(host.Output, @"failed \((\d+) times so far\)").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(failures);
+        Assert.All(failures, n => Assert.Equal(1, n % 20));
     }
 
     private static async Task CallAsync(int sipPort, string did, ServiceProcess host)

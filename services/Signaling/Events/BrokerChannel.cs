@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using RabbitMQ.Client;
-using Trunk.ServiceDefaults.Settings;
 using Trunk.ServiceDefaults.Messaging;
+using Trunk.ServiceDefaults.Settings;
 
 namespace Trunk.Signaling.Events;
 

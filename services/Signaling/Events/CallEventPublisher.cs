@@ -46,6 +46,9 @@ internal sealed partial class CallEventPublisher : BackgroundService
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A message that keeps failing is logged at its first failure and then every this many.</summary>
+    private const int LogEveryFailures = 20;
+
     private readonly PublishedType.Cache _types;
     private readonly Uri _sourceAddress;
     private readonly BrokerChannel _broker;
@@ -159,7 +162,7 @@ internal sealed partial class CallEventPublisher : BackgroundService
                 }
 
                 var routingKey = CallRoutingKey.Of(message.CallId);
-                while (true)
+                for (var failures = 0; ; failures++)
                 {
                     try
                     {
@@ -168,7 +171,12 @@ internal sealed partial class CallEventPublisher : BackgroundService
                     }
                     catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                     {
-                        LogRetry(exception, message.GetType().Name, message.CallId);
+                        // The first failure and every 20th (10 s) after it: an outage writes a line per lane every 10 s.
+                        if (failures % LogEveryFailures == 0)
+                        {
+                            LogRetry(exception, message.GetType().Name, message.CallId, failures + 1);
+                        }
+
                         await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);
                     }
                 }
@@ -189,6 +197,6 @@ internal sealed partial class CallEventPublisher : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopping with {Count} events not published after {Wait}: RabbitMQ did not take them")]
     private partial void LogAbandoned(int count, TimeSpan wait);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} of call {CallId} failed; retrying")]
-    private partial void LogRetry(Exception exception, string eventType, Guid callId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} of call {CallId} failed ({Failures} times so far); retrying every 500 ms")]
+    private partial void LogRetry(Exception exception, string eventType, Guid callId, int failures);
 }
