@@ -120,7 +120,10 @@ public static class CallHistoryExtensions
         // GET /calls filters on these four: copies of them in columns of their own, each indexed, are written with the
         // summary instead of evaluating four jsonb expressions on every upsert; set once, only HangupCause changes later.
         // A schema made with the jsonb expression indexes of earlier builds gets the columns filled when it is updated.
-        store.Schema.For<CallSummary>().Duplicate(c => c.StartedAt).Duplicate(c => c.Did).Duplicate(c => c.AccountId).Duplicate(c => c.HangupCause);
+        // A summary is rewritten on every batch that touches its call, none of its indexed columns but hangup_cause ever
+        // changes, so half of each page is left free for the rewrites to stay on their page (HOT: no index entries).
+        store.Schema.For<CallSummary>().Duplicate(c => c.StartedAt).Duplicate(c => c.Did).Duplicate(c => c.AccountId).Duplicate(c => c.HangupCause)
+            .FillFactor(50);
         // Kept in step with the stream by the writer itself (Recording.CallEventBatch folds and upserts a batch's summaries
         // in one statement, in the append's transaction) instead of Marten's inline projection, which writes one document
         // per statement; Live, so that Marten folds a stream the same way on demand (AggregateStreamAsync).
@@ -132,7 +135,7 @@ public static class CallHistoryExtensions
         // own fields: one index, not five, is maintained for each outcome the daemon rewrites (once per event).
         // Numeric revisions (mt_version bigint: the version of the call's last event projected) as Marten's aggregation
         // made the table, which the daemon's multi-row upsert (CallOutcomeUpsert) keeps writing.
-        store.Schema.For<CallOutcome>().Duplicate(o => o.StartedAt).UseNumericRevisions(true);
+        store.Schema.For<CallOutcome>().Duplicate(o => o.StartedAt).UseNumericRevisions(true).FillFactor(50);
         // Each page of the daemon loads its calls' summaries in one query and writes their outcomes in one statement.
         store.Projections.Add(HangupAnalysisProjection.Source(), ProjectionLifecycle.Async);
 
