@@ -50,6 +50,13 @@ public sealed partial class CallHistoryPruner(
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var projected = await ScalarAsync<long?>(connection, _sql.Projected, cancellationToken, Text(HangupAnalysisProjection.ProjectionName + ":%")).ConfigureAwait(false) ?? 0;
+        if (projected == 0 && await ScalarAsync<bool>(connection, _sql.StartedBefore, cancellationToken, Timestamp(cutoff)).ConfigureAwait(false))
+        {
+            // Old calls wait for a daemon that has never run here: say so, or they would be kept for ever in silence.
+            LogNoDaemon(cutoff);
+            return new CallsPruned(0, 0, WaitingForDaemon: true);
+        }
+
         var siptraces = await ScalarAsync<bool>(connection, _sql.SipTracesExist, cancellationToken, Text(_sql.SipTraces.Name)).ConfigureAwait(false);
         var dated = await PruneAsync(connection, _sql.Dated, Timestamp(cutoff), projected, siptraces, cancellationToken).ConfigureAwait(false);
 
@@ -140,6 +147,10 @@ public sealed partial class CallHistoryPruner(
 
     private static NpgsqlParameter Timestamp(DateTimeOffset value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value.ToUniversalTime() };
 
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Calls that started before {Cutoff} are kept: CallHistory:Retention deletes only calls the hangup-analysis daemon has passed, and no daemon has run on this database. Run one instance with CallHistory:RunProjectionDaemon on")]
+    private partial void LogNoDaemon(DateTimeOffset cutoff);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Calls} calls that started before {Cutoff} in {Batches} batches, {ElapsedMs:F0} ms")]
     private partial void LogPruned(int calls, DateTimeOffset cutoff, int batches, double elapsedMs);
 
@@ -161,6 +172,9 @@ public sealed partial class CallHistoryPruner(
 
             // The daemon's progress: the least of its shards' (one today), none (0) before its first page.
             Projected = $"select min(last_seq_id) from {events}.mt_event_progression where name like $1";
+
+            // Whether any call started before the cutoff (the started_at index).
+            StartedBefore = $"select exists (select 1 from {summaries} where started_at < $1)";
 
             // Calls with a start before the cutoff, oldest first (the started_at index), every event passed by the daemon.
             Dated =
@@ -190,6 +204,8 @@ public sealed partial class CallHistoryPruner(
 
         public string Projected { get; }
 
+        public string StartedBefore { get; }
+
         public string Dated { get; }
 
         public string FirstStoredAfter { get; }
@@ -203,5 +219,5 @@ public sealed partial class CallHistoryPruner(
     private sealed record Table(string Name, string Key, bool Counts = false);
 }
 
-/// <summary>What one prune deleted: calls, and the transactions (batches) it took.</summary>
-public sealed record CallsPruned(int Calls, int Batches);
+/// <summary>What one prune deleted: calls, and the transactions (batches) it took; whether old calls wait for a daemon that never ran.</summary>
+public sealed record CallsPruned(int Calls, int Batches, bool WaitingForDaemon = false);
