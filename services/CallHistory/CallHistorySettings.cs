@@ -66,23 +66,11 @@ internal sealed partial class CallHistorySettingsValidator : IValidateOptions<Ca
             failures.Add($"CallHistory:QueuePrefix must be lower-case letters, digits and '-' (was '{options.QueuePrefix}').");
         }
 
-        Range(failures, "CallHistory:Writers", options.Writers, 1, 64);
-        Range(failures, "CallHistory:WriterBatchSize", options.WriterBatchSize, 1, 10_000);
-        Range(failures, "CallHistory:EventsInFlight", options.EventsInFlight, 1, 65_535);
-        if (options.WriterLinger < TimeSpan.Zero || options.WriterLinger > TimeSpan.FromSeconds(1))
-        {
-            failures.Add($"CallHistory:WriterLinger must be between 00:00:00 and 00:00:01 (was {options.WriterLinger}).");
-        }
-
+        SettingRules.Between(failures, "CallHistory:Writers", options.Writers, 1, 64);
+        SettingRules.Between(failures, "CallHistory:WriterBatchSize", options.WriterBatchSize, 1, 10_000);
+        SettingRules.Between(failures, "CallHistory:EventsInFlight", options.EventsInFlight, 1, 65_535);
+        SettingRules.Between(failures, "CallHistory:WriterLinger", options.WriterLinger, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         return SettingRules.Result(failures);
-    }
-
-    private static void Range(List<string> failures, string key, int value, int min, int max)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add($"{key} must be between {min} and {max} (was {value}).");
-        }
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

@@ -42,10 +42,7 @@ internal sealed partial class PolicySettingsValidator : IValidateOptions<PolicyS
             failures.Add($"Policy:QueuePrefix must be lower-case letters, digits and '-' (was '{options.QueuePrefix}').");
         }
 
-        if (options.ReservationLifetime < TimeSpan.FromHours(1) || options.ReservationLifetime > TimeSpan.FromDays(90))
-        {
-            failures.Add($"Policy:ReservationLifetime must be between 01:00:00 and 90.00:00:00 (was {options.ReservationLifetime}).");
-        }
+        SettingRules.Between(failures, "Policy:ReservationLifetime", options.ReservationLifetime, TimeSpan.FromHours(1), TimeSpan.FromDays(90));
 
         return SettingRules.Result(failures);
     }

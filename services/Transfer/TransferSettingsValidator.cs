@@ -17,25 +17,10 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
         {
             failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.MaxCallDuration)} must be at most 7.00:00:00 (was {options.MaxCallDuration}).");
         }
-        if (options.ReservedMinutes is < 1 or > 600)
-        {
-            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.ReservedMinutes)} must be between 1 and 600 (was {options.ReservedMinutes}).");
-        }
-
-        if (options.RetryAfterSeconds is < 0 or > 3600)
-        {
-            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.RetryAfterSeconds)} must be between 0 and 3600 (was {options.RetryAfterSeconds}).");
-        }
-
-        if (options.SagaShards is < 1 or > Saga.SagaShards.MaxCount)
-        {
-            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)} must be between 1 and {Saga.SagaShards.MaxCount} (was {options.SagaShards}).");
-        }
-
-        if (options.Retention < TimeSpan.FromHours(1) || options.Retention > TimeSpan.FromDays(90))
-        {
-            failures.Add($"{TransferSettings.Section}:{nameof(TransferSettings.Retention)} must be between 01:00:00 and 90.00:00:00 (was {options.Retention}).");
-        }
+        SettingRules.Between(failures, $"{TransferSettings.Section}:{nameof(TransferSettings.ReservedMinutes)}", options.ReservedMinutes, 1, 600);
+        SettingRules.Between(failures, $"{TransferSettings.Section}:{nameof(TransferSettings.RetryAfterSeconds)}", options.RetryAfterSeconds, 0, 3600);
+        SettingRules.Between(failures, $"{TransferSettings.Section}:{nameof(TransferSettings.SagaShards)}", options.SagaShards, 1, Saga.SagaShards.MaxCount);
+        SettingRules.Between(failures, $"{TransferSettings.Section}:{nameof(TransferSettings.Retention)}", options.Retention, TimeSpan.FromHours(1), TimeSpan.FromDays(90));
 
         return SettingRules.Result(failures);
     }

@@ -51,26 +51,10 @@ internal sealed partial class WebhooksSettingsValidator : IValidateOptions<Webho
             failures.Add($"Webhooks:QueuePrefix must be lower-case letters, digits and '-' (was '{options.QueuePrefix}').");
         }
 
-        if (options.MaxAttempts is < 1 or > 20)
-        {
-            failures.Add($"Webhooks:MaxAttempts must be from 1 to 20 (was {options.MaxAttempts}).");
-        }
-
-        if (options.FirstRetryDelay < TimeSpan.FromMilliseconds(10) || options.FirstRetryDelay > TimeSpan.FromMinutes(5))
-        {
-            failures.Add($"Webhooks:FirstRetryDelay must be from 00:00:00.010 to 00:05:00 (was {options.FirstRetryDelay}).");
-        }
-
-        if (options.AttemptTimeout < TimeSpan.FromMilliseconds(100) || options.AttemptTimeout > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"Webhooks:AttemptTimeout must be from 00:00:00.100 to 00:01:00 (was {options.AttemptTimeout}).");
-        }
-
-        if (options.Retention < TimeSpan.FromDays(1) || options.Retention > TimeSpan.FromDays(3650))
-        {
-            failures.Add($"Webhooks:Retention must be from 1.00:00:00 to 3650.00:00:00 (was {options.Retention}).");
-        }
-
+        SettingRules.Between(failures, "Webhooks:MaxAttempts", options.MaxAttempts, 1, 20);
+        SettingRules.Between(failures, "Webhooks:FirstRetryDelay", options.FirstRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
+        SettingRules.Between(failures, "Webhooks:AttemptTimeout", options.AttemptTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        SettingRules.Between(failures, "Webhooks:Retention", options.Retention, TimeSpan.FromDays(1), TimeSpan.FromDays(3650));
         return SettingRules.Result(failures);
     }
 

@@ -19,12 +19,12 @@ internal sealed class CallHistoryRetentionSettingsValidator : IValidateOptions<C
     public ValidateOptionsResult Validate(string? name, CallHistoryRetentionSettings options)
     {
         var failures = new List<string>();
-        if (options.Retention < CallHistoryRetentionSettings.Min || options.Retention > CallHistoryRetentionSettings.Max)
-        {
-            failures.Add(
-                $"{CallHistorySettings.Section}:{nameof(CallHistoryRetentionSettings.Retention)} must be between " +
-                $"{CallHistoryRetentionSettings.Min} and {CallHistoryRetentionSettings.Max} (was {options.Retention}).");
-        }
+        SettingRules.Between(
+            failures,
+            $"{CallHistorySettings.Section}:{nameof(CallHistoryRetentionSettings.Retention)}",
+            options.Retention,
+            CallHistoryRetentionSettings.Min,
+            CallHistoryRetentionSettings.Max);
 
         return SettingRules.Result(failures);
     }

@@ -37,11 +37,7 @@ internal sealed class SipSettingsValidator : IValidateOptions<SipSettings>
         Positive(failures, "CallsPerSecondPerTrunk", options.CallsPerSecondPerTrunk);
         Duration(failures, "EndpointResponseTimeout", options.EndpointResponseTimeout);
         Duration(failures, "TrunkLookupTimeout", options.TrunkLookupTimeout);
-        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > MaxDrainTimeout)
-        {
-            failures.Add($"{SipSettings.Section}:DrainTimeout must be between 0 and {MaxDrainTimeout} (was {options.DrainTimeout}).");
-        }
-
+        SettingRules.Between(failures, $"{SipSettings.Section}:DrainTimeout", options.DrainTimeout, TimeSpan.Zero, MaxDrainTimeout);
         return SettingRules.Result(failures);
     }
 

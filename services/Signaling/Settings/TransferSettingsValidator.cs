@@ -28,10 +28,7 @@ internal sealed class TransferSettingsValidator : IValidateOptions<TransferSetti
             failures.Add($"{TransferSettings.Section}:RulesLookupTimeout must be between 0 and 30 seconds (was {options.RulesLookupTimeout}).");
         }
 
-        if (options.ReservedMinutes is < 1 or > 600)
-        {
-            failures.Add($"{TransferSettings.Section}:ReservedMinutes must be between 1 and 600 (was {options.ReservedMinutes}).");
-        }
+        SettingRules.Between(failures, $"{TransferSettings.Section}:ReservedMinutes", options.ReservedMinutes, 1, 600);
 
         if (!string.IsNullOrWhiteSpace(options.RulesLookupAddress) && !Uri.TryCreate(options.RulesLookupAddress, UriKind.Absolute, out _))
         {

@@ -12,10 +12,7 @@ internal sealed class RabbitMqSettingsValidator : IValidateOptions<RabbitMqSetti
         SettingRules.Required(failures, $"{RabbitMqSettings.Section}:Password", options.Password);
         SettingRules.Required(failures, $"{RabbitMqSettings.Section}:VirtualHost", options.VirtualHost);
         SettingRules.Port(failures, $"{RabbitMqSettings.Section}:Port", options.Port);
-        if (options.PrefetchCount is < 1 or > 10_000)
-        {
-            failures.Add($"{RabbitMqSettings.Section}:PrefetchCount must be between 1 and 10000 (was {options.PrefetchCount}).");
-        }
+        SettingRules.Between(failures, $"{RabbitMqSettings.Section}:PrefetchCount", options.PrefetchCount, 1, 10_000);
 
         return SettingRules.Result(failures);
     }

@@ -23,6 +23,17 @@ public static class SettingRules
         }
     }
 
+    /// <summary>A value from <paramref name="min"/> to <paramref name="max"/>, both allowed (counts, durations).</summary>
+    public static void Between<T>(List<string> failures, string key, T value, T min, T max)
+        where T : IComparable<T>
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            failures.Add($"{key} must be between {min} and {max} (was {value}).");
+        }
+    }
+
     public static ValidateOptionsResult Result(List<string> failures)
     {
         ArgumentNullException.ThrowIfNull(failures);

@@ -23,6 +23,6 @@ public sealed class SipSettingsValidatorTests
     {
         var result = new SipSettingsValidator().Validate(null, new SipSettings { DrainTimeout = TimeSpan.Parse(drain, CultureInfo.InvariantCulture) });
 
-        Assert.StartsWith("Sip:DrainTimeout must be between 0 and 01:00:00", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.StartsWith("Sip:DrainTimeout must be between 00:00:00 and 01:00:00", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 }

@@ -88,7 +88,7 @@ public sealed class WebhookRecordsPrunerTests(WebhooksHost host)
             builder => builder.AddWebhooks(),
             app => app.MapWebhooksApi()));
 
-        Assert.Contains("Webhooks:Retention must be from 1.00:00:00 to 3650.00:00:00 (was 3651.00:00:00).", refused.Failures);
+        Assert.Contains("Webhooks:Retention must be between 1.00:00:00 and 3650.00:00:00 (was 3651.00:00:00).", refused.Failures);
     }
 
     [Theory]
@@ -104,7 +104,7 @@ public sealed class WebhookRecordsPrunerTests(WebhooksHost host)
         Assert.Equal(valid, result.Succeeded);
         if (!valid)
         {
-            Assert.Contains("Webhooks:Retention must be from", result.FailureMessage, StringComparison.Ordinal);
+            Assert.Contains("Webhooks:Retention must be between", result.FailureMessage, StringComparison.Ordinal);
         }
     }
 
