@@ -121,17 +121,9 @@ public sealed partial class SagaRouting(
     /// </summary>
     private async Task RetireShardsAsync(IConnection connection, CancellationToken cancellationToken)
     {
-        if (!await ExchangeExistsAsync(connection, SagaShards.Exchange, cancellationToken).ConfigureAwait(false))
+        if (!await UnbindSourcesAsync(connection, SagaShards.Exchange, SourceExchanges(), cancellationToken).ConfigureAwait(false))
         {
             return;
-        }
-
-        await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var source in SourceExchanges())
-            {
-                await channel.ExchangeUnbindAsync(SagaShards.Exchange, source.Name, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
         }
 
         var deleted = 0;
@@ -139,20 +131,19 @@ public sealed partial class SagaRouting(
         for (var shard = 0; shard < SagaShards.MaxCount; shard++)
         {
             var name = SagaShards.ShardQueue(shard);
-            if (await FindQueueAsync(connection, name, cancellationToken).ConfigureAwait(false) is not { } queue)
+            switch (await DeleteIfEmptyAsync(connection, name, cancellationToken).ConfigureAwait(false))
             {
-                continue;
+                case null:
+                    continue;
+                case { Deleted: true }:
+                    deleted++;
+                    continue;
+                case { Messages: var messages }:
+                    LogShardLeft(name, messages);
+                    endpoints.Connect(shard);
+                    read.Add(name);
+                    break;
             }
-
-            if (queue.MessageCount == 0 && queue.ConsumerCount == 0 && await DeleteIfUnusedAsync(connection, name, cancellationToken).ConfigureAwait(false))
-            {
-                deleted++;
-                continue;
-            }
-
-            LogShardLeft(name, queue.MessageCount);
-            endpoints.Connect(shard);
-            read.Add(name);
         }
 
         LogShardsRetired(SagaShards.Exchange, deleted, read.Count == 0 ? "none" : string.Join(", ", read));
@@ -183,69 +174,89 @@ public sealed partial class SagaRouting(
     /// </summary>
     private async Task RetireOneQueueAsync(IConnection connection, IReadOnlyList<RabbitMqEndpointAddress> sources, CancellationToken cancellationToken)
     {
-        if (await ExchangeExistsAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false))
+        await UnbindSourcesAsync(connection, SagaShards.Queue, sources, cancellationToken).ConfigureAwait(false);
+        switch (await DeleteIfEmptyAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false))
+        {
+            case { Deleted: true }:
+                LogOneQueueDeleted(SagaShards.Queue);
+                break;
+            case { Messages: var messages }:
+                LogOneQueueLeft(SagaShards.Queue, messages);
+                break;
+        }
+    }
+
+    /// <summary>Removes the bindings of <paramref name="sources"/> to <paramref name="destination"/>; false when that exchange does not exist.</summary>
+    private static async Task<bool> UnbindSourcesAsync(
+        IConnection connection, string destination, IReadOnlyList<RabbitMqEndpointAddress> sources, CancellationToken cancellationToken)
+    {
+        var exists = await OnChannelOfItsOwnAsync(
+            connection,
+            async channel =>
+            {
+                await channel.ExchangeDeclarePassiveAsync(destination, cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            Constants.NotFound,
+            false,
+            cancellationToken).ConfigureAwait(false);
+        if (exists)
         {
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var source in sources)
             {
-                await channel.ExchangeUnbindAsync(SagaShards.Queue, source.Name, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
+                await channel.ExchangeUnbindAsync(destination, source.Name, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (await FindQueueAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false) is not { } queue)
-        {
-            return;
-        }
-
-        if (queue.MessageCount == 0 && queue.ConsumerCount == 0 && await DeleteIfUnusedAsync(connection, SagaShards.Queue, cancellationToken).ConfigureAwait(false))
-        {
-            LogOneQueueDeleted(SagaShards.Queue);
-            return;
-        }
-
-        LogOneQueueLeft(SagaShards.Queue, queue.MessageCount);
+        return exists;
     }
 
-    /// <summary>The queue's state, or null when it does not exist (a passive declaration of a missing queue closes its channel: a channel each).</summary>
-    private static async Task<QueueDeclareOk?> FindQueueAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the queue if it is empty and unread; null when there is no such queue. A queue with messages or a reader is
+    /// kept (as one given a message meanwhile: RabbitMQ refuses its deletion), with the messages it held.
+    /// </summary>
+    private static async Task<(bool Deleted, uint Messages)?> DeleteIfEmptyAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
+        if (await FindQueueAsync(connection, queue, cancellationToken).ConfigureAwait(false) is not { } found)
         {
             return null;
         }
+
+        var deleted = found.MessageCount == 0 && found.ConsumerCount == 0 && await OnChannelOfItsOwnAsync(
+            connection,
+            async channel =>
+            {
+                await channel.QueueDeleteAsync(queue, ifUnused: true, ifEmpty: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            Constants.PreconditionFailed,
+            false,
+            cancellationToken).ConfigureAwait(false);
+        return (deleted, found.MessageCount);
     }
 
-    private static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken cancellationToken)
+    /// <summary>The queue's state, or null when it does not exist.</summary>
+    private static Task<QueueDeclareOk?> FindQueueAsync(IConnection connection, string queue, CancellationToken cancellationToken) =>
+        OnChannelOfItsOwnAsync<QueueDeclareOk?>(
+            connection, async channel => await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false), Constants.NotFound, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a channel of its own and gives <paramref name="refused"/> when RabbitMQ refuses
+    /// it with <paramref name="refusal"/> (a passive declaration of something missing, a conditional delete): a refusal
+    /// closes the channel it came on.
+    /// </summary>
+    private static async Task<T> OnChannelOfItsOwnAsync<T>(
+        IConnection connection, Func<IChannel, Task<T>> operation, ushort refusal, T refused, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            await channel.ExchangeDeclarePassiveAsync(exchange, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await operation(channel).ConfigureAwait(false);
         }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == refusal)
         {
-            return false;
-        }
-    }
-
-    /// <summary>Deletes the queue only if it is empty and unread; false when RabbitMQ refused (a message or reader came meanwhile).</summary>
-    private static async Task<bool> DeleteIfUnusedAsync(IConnection connection, string queue, CancellationToken cancellationToken)
-    {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await channel.QueueDeleteAsync(queue, ifUnused: true, ifEmpty: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
-        {
-            return false;
+            return refused;
         }
     }
 
