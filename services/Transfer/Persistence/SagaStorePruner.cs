@@ -59,16 +59,7 @@ public sealed partial class SagaStorePruner(
         {
             Parameters = { new NpgsqlParameter { Value = cutoff } },
         };
-        var total = 0;
-        int deleted;
-        do
-        {
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            total += deleted;
-        }
-        while (deleted == BatchSize);
-
-        return total;
+        return (await DeleteInBatchesAsync(delete, BatchSize, null, cancellationToken).ConfigureAwait(false)).Rows;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Processed} inbox rows and {Transfers} finished transfers last changed before {Cutoff}")]

@@ -68,18 +68,8 @@ public sealed partial class WebhookRecordsPruner(
             delete.Parameters.Add(parameter.Clone());
         }
 
-        var (rows, statements) = (0, 0);
-        int deleted;
-        do
-        {
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            rows += deleted;
-            statements++;
-            _pruned.Add(deleted, new KeyValuePair<string, object?>("record", record));
-        }
-        while (deleted == BatchSize);
-
-        return (rows, statements);
+        return await DeleteInBatchesAsync(
+            delete, BatchSize, deleted => _pruned.Add(deleted, new KeyValuePair<string, object?>("record", record)), cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Deliveries} webhook deliveries, {DeadLetters} dead letters and {Transfers} transfers older than {Cutoff} in {ElapsedMs:F0} ms")]

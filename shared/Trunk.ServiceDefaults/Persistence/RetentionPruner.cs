@@ -37,6 +37,29 @@ public abstract partial class RetentionPruner(TimeProvider time, ILogger logger)
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Runs <paramref name="delete"/>, a statement that deletes at most <paramref name="batchSize"/> rows, again until it
+    /// deletes fewer, so that no statement holds its locks for long; each run's count goes to <paramref name="deleted"/>.
+    /// Returns the rows deleted and the statements run.
+    /// </summary>
+    protected static async Task<(int Rows, int Statements)> DeleteInBatchesAsync(
+        NpgsqlCommand delete, int batchSize, Action<int>? deleted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delete);
+        var (rows, statements) = (0, 0);
+        int count;
+        do
+        {
+            count = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            rows += count;
+            statements++;
+            deleted?.Invoke(count);
+        }
+        while (count == batchSize);
+
+        return (rows, statements);
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the {What} past their retention failed; trying again in {Wait}")]
     private partial void LogPruneFailed(Exception exception, string what, TimeSpan wait);
 }
