@@ -20,15 +20,17 @@ internal sealed class SipDrain(SipEndpoint sip, CallRegistry calls, IOptions<Sip
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    private readonly TimeSpan _timeout = settings.Value.DrainTimeout;
     private long _deadline = long.MaxValue;
+
+    /// <summary>The longest the calls up may go on once the drain began (<see cref="SipSettings.DrainTimeout"/>).</summary>
+    public TimeSpan Timeout { get; } = settings.Value.DrainTimeout;
 
     public bool Draining => Interlocked.Read(ref _deadline) != long.MaxValue;
 
     /// <summary>Refuses new calls from now on and waits until the calls up have ended or the drain timeout passed; true when none is left.</summary>
     public async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + _timeout;
+        var deadline = time.GetUtcNow() + Timeout;
         Interlocked.Exchange(ref _deadline, deadline.UtcTicks);
         try
         {

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Trunk.Signaling.Calls;
-using Trunk.Signaling.Settings;
 
 namespace Trunk.Signaling.Sip;
 
@@ -19,7 +17,6 @@ internal sealed partial class SipListener(
     SipDrain drain,
     CallRegistry calls,
     CallTerminator terminator,
-    IOptions<SipSettings> settings,
     ILogger<SipListener> logger) : IHostedService
 {
     /// <summary>How long a stopping instance waits for its calls' BYEs.</summary>
@@ -39,8 +36,7 @@ internal sealed partial class SipListener(
     /// <summary>Ends the calls still up; the stack closes its sockets when the container disposes <see cref="SipEndpoint"/>, after the bus stopped.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var drainTimeout = settings.Value.DrainTimeout;
-        LogDraining(calls.Count, drainTimeout);
+        LogDraining(calls.Count, drain.Timeout);
         var started = Stopwatch.GetTimestamp();
         if (await drain.DrainAsync(cancellationToken).ConfigureAwait(false))
         {
