@@ -11,7 +11,10 @@
 # Also CPU ms per completed transfer per service, PostgreSQL, RabbitMQ and the whole machine.
 # Usage: [SKIP_BUILD=1] [DURATION=60] [RATES="20 50 100"] [VARIANTS="sharded one-queue before"] [BEFORE_ROOT=dir]
 #   [FROM_BEFORE="Signaling CallHistory"] (services run from $BEFORE_ROOT in every variant) [SCENARIOS=dir] [WORK=dir]
-#   [KEEP_CAPTURES=1] [LOG_LEVEL=Information] bench/sipp/transfers.sh
+#   [KEEP_CAPTURES=1] [LOG_LEVEL=Information] [PG_LOG_STATEMENTS=1] bench/sipp/transfers.sh
+# PG_LOG_STATEMENTS=1 logs every statement on the bench database (log_min_duration_statement = 0 on it alone, set as
+# the postgres superuser; the setting goes with the database, which the next run drops) and writes each step's start and
+# end times to $WORK/<step>-window, so that the log's lines of a step can be counted per service (application name).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -115,6 +118,7 @@ start_trunk() { # variant -> sets did, domain
   local variant=$1
   psql_admin "DROP DATABASE IF EXISTS $database WITH (FORCE)"
   psql_admin "CREATE DATABASE $database"
+  [ "${PG_LOG_STATEMENTS:-0}" != 1 ] || as_root su postgres -c "psql -qc 'ALTER DATABASE $database SET log_min_duration_statement = 0'"
   # A fresh virtual host: queues left by an earlier variant or run would hold their messages.
   rabbitmqctl_local delete_vhost "$vhost" >/dev/null 2>&1 || true
   rabbitmqctl_local add_vhost "$vhost" >/dev/null
@@ -208,6 +212,7 @@ run() {
   sipp -sf "$work/caller$suffix.xml" -s "$did" "127.0.0.1:$sig_port" -p $caller_port -r "$rate" "${sipp_common[@]}" \
     -error_file "$work/$name-caller.err" >"$work/$name-caller.out" 2>&1 || true
   t1=$(date +%s.%N); c1=$(cpu_ticks "${pids[@]}"); cpu_groups >"$work/$name-cpu-after.txt"
+  echo "$t0 $t1" >"$work/$name-window"
   wait "$endpoint" 2>/dev/null || true; [ -z "$target" ] || wait "$target" 2>/dev/null || true
   scrape_lag "$work/$name-after.prom"
   python3 "$here/transfers_latency.py" --lag "$work/$name-before.prom" "$work/$name-after.prom" >"$work/$name-lag.txt" || true
