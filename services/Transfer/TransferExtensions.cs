@@ -12,7 +12,6 @@ using Trunk.Transfer.Persistence;
 using Trunk.Transfer.Saga;
 using Trunk.Transfer.Scheduling;
 using Trunk.Transfer.Telemetry;
-using Weasel.Postgresql.Tables;
 
 namespace Trunk.Transfer;
 
@@ -69,8 +68,6 @@ public static class TransferExtensions
             store.Schema.For<TransferState>().Identity(x => x.CorrelationId).UseOptimisticConcurrency(true).Index(x => x.CallId);
             store.Schema.For<OutboxMessage>().Index(x => x.CreatedAt);
             store.Schema.For<ScheduledTimeout>().Index(x => x.DueAt);
-            // The pruner reads the inbox by age: a BRIN index of the insertion time is all but free to keep up.
-            store.Schema.For<ProcessedMessage>().Duplicate(x => x.ProcessedAt, configure: index => index.Method = IndexMethod.brin);
         });
 
         // Sharded, the routing to the shards; with one queue, the retirement of a sharded run's routing and queues.

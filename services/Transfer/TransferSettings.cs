@@ -43,8 +43,8 @@ public sealed class TransferSettings
     public TimeSpan SchedulerPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How long finished transfers (Final, Failed) and the inbox's processed message ids are kept, so that a redelivery
-    /// still finds them (<see cref="Persistence.SagaStorePruner"/>); older ones are deleted. Between one hour and 90 days.
+    /// How long finished transfers (Final, Failed), with the ids of the messages they handled, are kept, so that a
+    /// redelivery still finds them (<see cref="Persistence.SagaStorePruner"/>); older ones are deleted. Between one hour and 90 days.
     /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(1);
 }

@@ -4,6 +4,7 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Trunk.Transfer.Telemetry;
 
 namespace Trunk.Transfer.Outbox;
@@ -61,6 +62,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
     private readonly OutboxSignal _sentSignal = new();
     private readonly SemaphoreSlim _lanes = new(Lanes, Lanes);
     private readonly CancellationTokenSource _stopping = new();
+    private string? _outboxTable;
 
     public OutboxDispatcher(
         IDocumentStore store,
@@ -301,13 +303,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
             {
                 try
                 {
-                    await using var session = _store.LightweightSession();
-                    foreach (var message in batch)
-                    {
-                        session.Delete(message);
-                    }
-
-                    await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+                    await DeleteAsync(batch).ConfigureAwait(false);
                     lock (_gate)
                     {
                         foreach (var message in batch)
@@ -338,6 +334,22 @@ public sealed partial class OutboxDispatcher : BackgroundService
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// One statement, committed on its own, for the whole batch (a session would wrap one delete per row in a
+    /// transaction of its own).
+    /// </summary>
+    private async Task DeleteAsync(List<OutboxMessage> batch)
+    {
+        _outboxTable ??= _store.Options.FindOrResolveDocumentType(typeof(OutboxMessage)).TableName.QualifiedName;
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var delete = new NpgsqlCommand($"delete from {_outboxTable} where id = any($1)", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = batch.ConvertAll(message => message.Id).ToArray() } },
+        };
+        await delete.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Rows an earlier version kept after sending (marked <see cref="OutboxMessage.SentAt"/>): removed at start.</summary>

@@ -9,6 +9,12 @@ public interface IOutboxSaga : ISaga
     /// <summary>Optimistic-concurrency version, kept by Marten.</summary>
     Guid Version { get; set; }
 
+    /// <summary>
+    /// The ids of the latest bus messages that changed it (its inbox, saved with it): a redelivered one is recognised at
+    /// the commit and changes nothing.
+    /// </summary>
+    List<Guid> Handled { get; }
+
     /// <summary>What the current handling produced; never persisted.</summary>
     PendingMessages Pending { get; }
 }

@@ -1,4 +1,3 @@
-using JasperFx;
 using Marten;
 using MassTransit;
 using MassTransit.Context;
@@ -9,10 +8,11 @@ using Trunk.Transfer.Scheduling;
 namespace Trunk.Transfer.Persistence;
 
 /// <summary>
-/// One consumed message's view of the saga store: every change (state, outbox, timeouts, inbox row) goes into the
-/// session and is committed by one <c>SaveChangesAsync</c>, then the committed messages are handed to the dispatcher.
-/// The inbox row's key is the message id: a message handled before fails the commit on it, and nothing of its second
-/// handling is kept or sent (no look-up before each message: a third of the saga's round trips to the database).
+/// One consumed message's view of the saga store: every change (state with the consumed message's id, outbox, timeouts)
+/// goes into the session and is committed by one <c>SaveChangesAsync</c>, then the committed messages are handed to the
+/// dispatcher. The saga's own list of the message ids it handled (<see cref="IOutboxSaga.Handled"/>) is its inbox: a
+/// message it handled before is recognised at the commit and nothing of its second handling is kept or sent (no
+/// look-up before each message, and no row of its own: the id travels in the state's row).
 /// </summary>
 internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>,
@@ -20,20 +20,20 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     where TSaga : class, IOutboxSaga
     where TMessage : class
 {
+    /// <summary>How many of the latest message ids a saga keeps: far more than one transfer handles.</summary>
+    private const int HandledKept = 64;
+
     private readonly IDocumentSession _session;
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ISagaConsumeContextFactory<IDocumentSession, TSaga> _factory;
     private readonly OutboxDispatcher _dispatcher;
-    private readonly TimeProvider _time;
     private readonly Action<Guid, string> _duplicate;
-    private bool _inboxWritten;
 
     public MartenSagaRepositoryContext(
         IDocumentSession session,
         ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<IDocumentSession, TSaga> factory,
         OutboxDispatcher dispatcher,
-        TimeProvider time,
         Action<Guid, string> duplicate)
         : base(consumeContext)
     {
@@ -41,7 +41,6 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         _consumeContext = consumeContext;
         _factory = factory;
         _dispatcher = dispatcher;
-        _time = time;
         _duplicate = duplicate;
     }
 
@@ -71,22 +70,19 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     public Task Save(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _session.Insert(context.Saga);
-        return Commit(context.Saga);
+        return Commit(context.Saga, saga => _session.Insert(saga));
     }
 
     public Task Update(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _session.Store(context.Saga);
-        return Commit(context.Saga);
+        return Commit(context.Saga, saga => _session.Store(saga));
     }
 
     public Task Delete(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _session.Delete(context.Saga);
-        return Commit(context.Saga);
+        return Commit(context.Saga, saga => _session.Delete(saga));
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
@@ -99,9 +95,26 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         return Task.CompletedTask;
     }
 
-    private async Task Commit(TSaga saga)
+    private async Task Commit(TSaga saga, Action<TSaga> write)
     {
         var pending = saga.Pending;
+        if (_consumeContext.MessageId is { } messageId)
+        {
+            if (saga.Handled.Contains(messageId))
+            {
+                _duplicate(messageId, typeof(TMessage).Name);
+                pending.Clear();
+                return;
+            }
+
+            saga.Handled.Add(messageId);
+            if (saga.Handled.Count > HandledKept)
+            {
+                saga.Handled.RemoveAt(0);
+            }
+        }
+
+        write(saga);
         var messages = pending.Messages.ToArray();
         foreach (var message in messages)
         {
@@ -118,23 +131,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
             _session.Delete<ScheduledTimeout>(cancelled);
         }
 
-        if (!_inboxWritten && _consumeContext.MessageId is { } messageId)
-        {
-            _session.Insert(new ProcessedMessage { Id = messageId, ProcessedAt = _time.GetUtcNow() });
-            _inboxWritten = true;
-        }
-
-        try
-        {
-            await _session.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
-        }
-        catch (DocumentAlreadyExistsException e) when (e.DocType == typeof(ProcessedMessage))
-        {
-            _duplicate(_consumeContext.MessageId!.Value, typeof(TMessage).Name);
-            pending.Clear();
-            return;
-        }
-
+        await _session.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         pending.Clear();
         if (messages.Length > 0)
         {

@@ -8,13 +8,13 @@ using Trunk.Transfer.Saga;
 namespace Trunk.Transfer.Persistence;
 
 /// <summary>
-/// Keeps the saga's tables from growing without end: every <see cref="RetentionPruner.Every"/> (and at start) it deletes
-/// what is older than <see cref="TransferSettings.Retention"/>: the inbox's rows (<see cref="ProcessedMessage"/>, one per message that
-/// changed a saga) and the transfers that are over (Final, or Failed: a failed transfer waits only for a reservation
-/// answered late, which comes within seconds). A redelivery comes within seconds or minutes of its first delivery (a
-/// lost acknowledgement, the outbox sending again after a crash), far inside the retention, so it still finds both.
-/// Transfers in any other state are kept, however old. Each statement deletes a few thousand rows, so that no delete
-/// holds its locks for long; several instances may prune at once, each deleting what the others left.
+/// Keeps the saga's table from growing without end: every <see cref="RetentionPruner.Every"/> (and at start) it deletes the
+/// transfers that are over (Final, or Failed: a failed transfer waits only for a reservation answered late, which comes
+/// within seconds) and were last changed longer than <see cref="TransferSettings.Retention"/> ago, with the ids of the
+/// messages they handled (<see cref="IOutboxSaga.Handled"/>). A redelivery comes within seconds or minutes of its first
+/// delivery (a lost acknowledgement, the outbox sending again after a crash), far inside the retention, so it still finds
+/// them. Transfers in any other state are kept, however old. Each statement deletes a few thousand rows, so that no
+/// delete holds its locks for long; several instances may prune at once, each deleting what the others left.
 /// </summary>
 public sealed partial class SagaStorePruner(
     IDocumentStore store,
@@ -26,29 +26,28 @@ public sealed partial class SagaStorePruner(
 
     private readonly TimeProvider _time = time;
 
-    protected override string What => "saga's finished transfers and inbox rows";
+    protected override string What => "saga's finished transfers";
 
     public override Task PruneAsync(CancellationToken cancellationToken) => PruneCountedAsync(cancellationToken);
 
-    /// <summary>Deletes the inbox rows and the finished transfers older than the retention; returns how many of each.</summary>
-    public async Task<(int Processed, int Transfers)> PruneCountedAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes the finished transfers older than the retention; returns how many.</summary>
+    public async Task<int> PruneCountedAsync(CancellationToken cancellationToken)
     {
         var cutoff = _time.GetUtcNow() - settings.Value.Retention;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var processed = await DeleteAsync(connection, TableOf<ProcessedMessage>(), "processed_at < $1", cutoff, cancellationToken).ConfigureAwait(false);
         var transfers = await DeleteAsync(
             connection,
             TableOf<TransferState>(),
             $"data ->> '{nameof(TransferState.CurrentState)}' in ('Final', 'Failed') and mt_last_modified < $1",
             cutoff,
             cancellationToken).ConfigureAwait(false);
-        if (processed + transfers > 0)
+        if (transfers > 0)
         {
-            LogPruned(processed, transfers, cutoff);
+            LogPruned(transfers, cutoff);
         }
 
-        return (processed, transfers);
+        return transfers;
     }
 
     private string TableOf<T>() => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
@@ -62,6 +61,6 @@ public sealed partial class SagaStorePruner(
         return (await DeleteInBatchesAsync(delete, BatchSize, null, cancellationToken).ConfigureAwait(false)).Rows;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Processed} inbox rows and {Transfers} finished transfers last changed before {Cutoff}")]
-    private partial void LogPruned(int processed, int transfers, DateTimeOffset cutoff);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Transfers} finished transfers last changed before {Cutoff}")]
+    private partial void LogPruned(int transfers, DateTimeOffset cutoff);
 }

@@ -53,6 +53,8 @@ public sealed class TransferState : SagaStateMachineInstance, IOutboxSaga
 
     public string? OutcomeReason { get; set; }
 
+    public List<Guid> Handled { get; set; } = [];
+
     /// <summary>What the current message's handling produced; stored with the state, never serialized into it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public PendingMessages Pending { get; } = new();

@@ -8,34 +8,36 @@ using Trunk.Transfer.Tests.Saga;
 namespace Trunk.Transfer.Tests.Persistence;
 
 /// <summary>
-/// The saga's store forgets what is older than <see cref="TransferSettings.Retention"/>: processed message ids and
-/// finished transfers, and only those.
+/// The saga's store forgets what is older than <see cref="TransferSettings.Retention"/>: finished transfers (with the
+/// message ids they handled), and only those.
 /// </summary>
 [Collection(TransferHostCollection.Name)]
 public sealed class SagaStorePrunerTests(TransferHostFixture fixture)
 {
     [Fact]
-    public async Task When_rows_are_older_than_the_retention_Should_delete_them_in_batches_and_keep_the_younger_ones()
+    public async Task When_more_finished_transfers_than_a_batch_are_older_than_the_retention_Should_delete_them_all_in_batches()
     {
-        var now = DateTimeOffset.UtcNow;
         var old = Enumerable.Range(0, 5_001)
-            .Select(i => new ProcessedMessage { Id = NewId.NextGuid(), ProcessedAt = now - TimeSpan.FromDays(2) - TimeSpan.FromSeconds(i) })
+            .Select(_ => new TransferState { CorrelationId = NewId.NextGuid(), CallId = NewId.NextGuid(), CurrentState = "Final" })
             .ToList();
-        var young = new ProcessedMessage { Id = NewId.NextGuid(), ProcessedAt = now - TimeSpan.FromHours(23) };
         await fixture.Host.Store.BulkInsertAsync(old);
         await using (var session = fixture.Host.Store.LightweightSession())
         {
-            session.Insert(young);
+            session.QueueSqlCommand(
+                $"update {TransfersTable} set mt_last_modified = now() - interval '2 days' where id = any(?)",
+                old.Select(t => t.CorrelationId).ToArray());
             await session.SaveChangesAsync();
         }
 
-        var (deleted, _) = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneCountedAsync(CancellationToken.None);
+        var youngFinal = await StoreAsync("Final", TimeSpan.FromHours(23));
 
-        Assert.True(deleted >= old.Count, $"Deleted {deleted} rows, fewer than the {old.Count} old ones.");
+        var deleted = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneCountedAsync(CancellationToken.None);
+
+        Assert.True(deleted >= old.Count, $"Deleted {deleted} transfers, fewer than the {old.Count} old ones.");
         await using var query = fixture.Host.Store.QuerySession();
-        var ids = old.Select(m => m.Id).Append(young.Id).ToArray();
-        var left = await query.Query<ProcessedMessage>().Where(m => ids.Contains(m.Id)).Select(m => m.Id).ToListAsync();
-        Assert.Equal([young.Id], left);
+        var ids = old.Select(t => t.CorrelationId).Append(youngFinal).ToArray();
+        var left = await query.Query<TransferState>().Where(t => ids.Contains(t.CorrelationId)).Select(t => t.CorrelationId).ToListAsync();
+        Assert.Equal([youngFinal], left);
     }
 
     [Fact]
@@ -46,7 +48,7 @@ public sealed class SagaStorePrunerTests(TransferHostFixture fixture)
         var oldBridging = await StoreAsync("Bridging", TimeSpan.FromDays(2));
         var youngFinal = await StoreAsync("Final", TimeSpan.FromHours(23));
 
-        var (_, deleted) = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneCountedAsync(CancellationToken.None);
+        var deleted = await fixture.Host.Services.GetRequiredService<SagaStorePruner>().PruneCountedAsync(CancellationToken.None);
 
         Assert.True(deleted >= 2, $"Deleted {deleted} transfers, fewer than the 2 old finished ones.");
         await using var query = fixture.Host.Store.QuerySession();
@@ -55,6 +57,8 @@ public sealed class SagaStorePrunerTests(TransferHostFixture fixture)
         Assert.Equal(new[] { oldBridging, youngFinal }.Order(), left.Order());
     }
 
+    private string TransfersTable => fixture.Host.Store.Options.FindOrResolveDocumentType(typeof(TransferState)).TableName.QualifiedName;
+
     /// <summary>A transfer in <paramref name="state"/>, last changed <paramref name="age"/> ago.</summary>
     private async Task<Guid> StoreAsync(string state, TimeSpan age)
     {
@@ -62,7 +66,7 @@ public sealed class SagaStorePrunerTests(TransferHostFixture fixture)
         await using var session = fixture.Host.Store.LightweightSession();
         session.Insert(transfer);
         session.QueueSqlCommand(
-            $"update {fixture.Host.Store.Options.FindOrResolveDocumentType(typeof(TransferState)).TableName.QualifiedName} set mt_last_modified = now() - ?::interval where id = ?",
+            $"update {TransfersTable} set mt_last_modified = now() - ?::interval where id = ?",
             $"{(long)age.TotalSeconds} seconds",
             transfer.CorrelationId);
         await session.SaveChangesAsync();

@@ -25,4 +25,35 @@ public sealed class RestartTests
         await transfer.ExpectNotifyAsync(480, final: true);
         Assert.Single(transfer.Commands, command => command is CancelTarget);
     }
+
+    /// <summary>
+    /// The saga's inbox is stored with its state: a message handled before a restart and delivered again after it (its
+    /// acknowledgement was lost) changes nothing, though the state machine would act on it again (a second NOTIFY 180).
+    /// </summary>
+    [Fact]
+    public async Task When_a_message_handled_before_a_restart_is_delivered_again_after_it_Should_change_nothing()
+    {
+        var policy = new PolicyScript();
+        var signaling = new SignalingLog();
+        var ringsLong = new Dictionary<string, string?> { ["Transfer:RingTimeout"] = "00:01:00" };
+        TransferHost? host = null;
+        var transfer = new TransferScenario(policy, signaling, () => host!.Bus);
+        var ringing = new TargetRinging(transfer.CallId, TransferScenario.Now, "signaling-test", transfer.TransferId, 180, false);
+        var messageId = Guid.NewGuid();
+        await using (host = await TransferHost.StartAsync(policy, signaling, ringsLong))
+        {
+            await transfer.DialledAsync();
+            await transfer.PublishAsync(ringing, messageId);
+            await transfer.ExpectNotifyAsync(180, final: false);
+        }
+
+        await using (host = await TransferHost.StartAsync(policy, signaling, ringsLong))
+        {
+            await transfer.PublishAsync(ringing, messageId);
+            await transfer.PublishAsync(ringing with { SipCode = 183 });
+            await transfer.ExpectNotifyAsync(183, final: false);
+        }
+
+        Assert.Single(transfer.Commands, command => command is SendReferNotify { SipCode: 180 });
+    }
 }

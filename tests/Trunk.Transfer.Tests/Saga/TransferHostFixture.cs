@@ -70,9 +70,13 @@ public sealed class TransferScenario(PolicyScript policy, SignalingLog signaling
         return await ExpectAsync<DialTarget>();
     }
 
-    public Task PublishAsync<T>(T message, Guid? messageId = null)
+    /// <summary>
+    /// Awaited here, so that the log context MassTransit sets for the publish stays in this call: it would otherwise stay
+    /// with the test and be the one a host started after this one's end builds its bus with.
+    /// </summary>
+    public async Task PublishAsync<T>(T message, Guid? messageId = null)
         where T : class, ICallMessage =>
-        bus().Publish(message, context => context.MessageId = messageId ?? NewId.NextGuid());
+        await bus().Publish(message, context => context.MessageId = messageId ?? NewId.NextGuid());
 
     public Task<T> ExpectAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null)
         where T : class, ICallMessage =>
