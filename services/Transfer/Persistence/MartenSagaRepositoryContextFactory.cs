@@ -9,7 +9,8 @@ namespace Trunk.Transfer.Persistence;
 /// <summary>
 /// MassTransit saga persistence on Marten (MassTransit.Marten is not served, so this is the small part of it we need).
 /// <para>
-/// One lightweight session per consumed message, on one connection and in one transaction from its load to its commit. The state is a Marten document with optimistic concurrency
+/// One lightweight session per consumed message (for a message found by transfer id, on one connection and in one
+/// transaction from its load to its commit). The state is a Marten document with optimistic concurrency
 /// (<see cref="IOutboxSaga.Version"/>): a lost race throws at commit, nothing of the attempt is stored, and the bus
 /// retry policy runs the message again against the fresh state. Messages the state machine produced
 /// (<see cref="IOutboxSaga.Pending"/>) and the timeouts it scheduled or cancelled are written in that same transaction,
@@ -36,10 +37,15 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
         await next.Send(repositoryContext).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A message correlated by a query (the call's end, by call id) finds no transfer for most calls: its session takes
+    /// a connection for the query and, only when it found one, another for the commit, rather than a transaction that
+    /// would be begun and rolled back for every call that ends.
+    /// </summary>
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
-        await using var session = await OpenAsync(context.CancellationToken).ConfigureAwait(false);
+        await using var session = store.LightweightSession();
         var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, dispatcher, LogDuplicate);
         var instances = await session.Query<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken).ConfigureAwait(false);
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances)).ConfigureAwait(false);
@@ -64,7 +70,8 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
     /// <summary>
     /// A session whose load and commit share one connection and one transaction: else each would take a connection from
     /// the pool, and every connection taken from the pool is reset by a statement first. The transaction begins with the
-    /// first statement (Npgsql sends no round trip of its own for it); a message that changes nothing rolls it back.
+    /// first statement (Npgsql sends no round trip of its own for it); a message that changes nothing rolls it back (a
+    /// message correlated by transfer id nearly always finds its transfer and changes it).
     /// </summary>
     private async Task<IDocumentSession> OpenAsync(CancellationToken cancellationToken)
     {
