@@ -9,7 +9,7 @@ using Trunk.ServiceDefaults.Messaging;
 
 namespace Trunk.Media;
 
-/// <summary>Registration of the Media service: the relay, the calls it anchors, and its two bus endpoints.</summary>
+/// <summary>Registration of the Media service: the relay, the calls it anchors, its two bus endpoints and its drain at the stop.</summary>
 public static class MediaExtensions
 {
     public static WebApplicationBuilder AddMedia(this WebApplicationBuilder builder)
@@ -38,9 +38,13 @@ public static class MediaExtensions
             p.GetRequiredService<ILogger<MediaCalls>>()));
         builder.Services.AddHostedService<RelayHost>();
 
+        // A stop drains the calls first (MediaDrain): the shutdown's budget grows by the drain.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<MediaSettings>>((host, media) => host.ShutdownTimeout += DrainBudget(media));
+
         builder.AddTrunkBus(bus =>
         {
-            bus.AddConsumer<AllocateMediaConsumer>().Endpoint(e => e.Name = prefix + "media");
+            // The shared queue is read through an endpoint of its own (MediaDrain), which a stop ends alone.
+            bus.AddConsumer<AllocateMediaConsumer>().ExcludeFromConfigureEndpoints();
             bus.AddConsumer<MediaCommandConsumer>().Endpoint(e =>
             {
                 e.Name = queue.Name;
@@ -49,10 +53,10 @@ public static class MediaExtensions
             bus.AddConfigureEndpointsCallback((name, endpoint) =>
             {
                 // The instance queue takes only what is sent to it: bound to the exchanges, it would also get every
-                // published AllocateMedia. A test's queues (with a prefix) go away with it.
-                if (name == queue.Name || prefix.Length > 0)
+                // published AllocateMedia. It goes away with the instance.
+                if (name == queue.Name)
                 {
-                    endpoint.ConfigureConsumeTopology = name != queue.Name && prefix.Length == 0;
+                    endpoint.ConfigureConsumeTopology = false;
                     if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                     {
                         rabbit.AutoDelete = true;
@@ -60,6 +64,20 @@ public static class MediaExtensions
                 }
             });
         });
+        builder.Services.AddHostedService<MediaDrain>();
         return builder;
+    }
+
+    /// <summary>The drain's share of the shutdown; none for bad settings, which the start reports (one line, exit code 78) instead of the host's build failing here.</summary>
+    private static TimeSpan DrainBudget(IOptions<MediaSettings> media)
+    {
+        try
+        {
+            return media.Value.DrainTimeout;
+        }
+        catch (OptionsValidationException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 }

@@ -8,8 +8,9 @@ namespace Trunk.Media;
 /// <summary>
 /// <c>Media:*</c> settings: where the relay binds and which address its SDP names (<see cref="AdvertisedAddress"/>,
 /// for NAT; the bind address when unset), the RTP port range, how many receive loops, the silence after which a
-/// bridged leg raises <c>NoAudioDetected</c> and after which a leg is released, the default ringback country, and a
-/// queue prefix that gives a test's Media queues of its own.
+/// bridged leg raises <c>NoAudioDetected</c> and after which a leg is released, the default ringback country, how long a
+/// stopping instance relays its calls (<see cref="DrainTimeout"/>), and a queue prefix that gives a test's Media queues of
+/// its own.
 /// </summary>
 public sealed class MediaSettings
 {
@@ -33,6 +34,14 @@ public sealed class MediaSettings
 
     public string? QueuePrefix { get; set; }
 
+    /// <summary>
+    /// How long a stopping instance goes on relaying the calls it anchors while the other instances take the new
+    /// allocations; the legs still anchored then are released. 0 releases them at once. The host's shutdown timeout grows
+    /// by it: the orchestrator's grace period (Kubernetes' terminationGracePeriodSeconds, compose's stop_grace_period)
+    /// must exceed it by 10 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     internal IPAddress Bind => IPAddress.Parse(BindAddress);
 
     internal IPAddress Advertised => AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : Bind;
@@ -40,6 +49,9 @@ public sealed class MediaSettings
 
 internal sealed class MediaSettingsValidator : IValidateOptions<MediaSettings>
 {
+    /// <summary>A planned stop should not wait longer than this for calls to end.</summary>
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, MediaSettings options)
     {
         var failures = new List<string>();
@@ -83,6 +95,7 @@ internal sealed class MediaSettingsValidator : IValidateOptions<MediaSettings>
             failures.Add($"Media:QueuePrefix must be lower-case letters, digits and '-' (was '{prefix}').");
         }
 
+        SettingRules.Between(failures, $"{MediaSettings.Section}:DrainTimeout", options.DrainTimeout, TimeSpan.Zero, MaxDrainTimeout);
         return SettingRules.Result(failures);
     }
 }

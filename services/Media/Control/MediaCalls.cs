@@ -26,6 +26,9 @@ internal sealed partial class MediaCalls(RelayEngine engine, MediaSettings setti
 
     public int CallCount => _calls.Count;
 
+    /// <summary>The calls with a leg whose ports are still held (a media timeout may have released them all).</summary>
+    public int AnchoredCount => engine.ActiveLegs().Select(leg => leg.CallId).Distinct().Count();
+
     public AllocationResult Allocate(Guid callId, LegSide side, string? remoteSdp)
     {
         var call = _calls.GetOrAdd(callId, id => new MediaCall(id));
@@ -130,6 +133,29 @@ internal sealed partial class MediaCalls(RelayEngine engine, MediaSettings setti
         {
             return ReleaseLocked(call, side, "released");
         }
+    }
+
+    /// <summary>Frees every leg of every call (publishing their statistics), for a stop; returns how many calls held ports.</summary>
+    public int ReleaseAll(string reason)
+    {
+        var released = 0;
+        foreach (var call in _calls.Values)
+        {
+            lock (call.Gate)
+            {
+                if (call.Legs.Values.Any(session => !session.Leg.Released))
+                {
+                    released++;
+                }
+
+                foreach (var side in call.Legs.Keys.ToList())
+                {
+                    ReleaseLocked(call, side, reason);
+                }
+            }
+        }
+
+        return released;
     }
 
     private static string Name(G711Law law) => law == G711Law.MuLaw ? "PCMU" : "PCMA";
