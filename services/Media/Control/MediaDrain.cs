@@ -64,15 +64,13 @@ internal sealed partial class MediaDrain(
 
         // Said once the queue is left, with the calls the allocations under way may have added.
         LogDraining(calls.AnchoredCount, _timeout);
-
         if (await WaitForReleasesAsync(cancellationToken).ConfigureAwait(false))
         {
             LogDrained(Stopwatch.GetElapsedTime(started));
             return;
         }
 
-        LogReleasing(calls.AnchoredCount, _timeout);
-        calls.ReleaseAll(StopReason);
+        LogReleased(calls.ReleaseAll(StopReason), _timeout);
         if (!await events.FlushAsync(FlushTimeout, cancellationToken).ConfigureAwait(false))
         {
             LogUnpublished(FlushTimeout);
@@ -105,8 +103,8 @@ internal sealed partial class MediaDrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no call anchored after {Elapsed}")]
     private partial void LogDrained(TimeSpan elapsed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: releasing the legs of {Count} calls still anchored after the drain ({DrainTimeout})")]
-    private partial void LogReleasing(int count, TimeSpan drainTimeout);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: released the legs of {Count} calls still anchored after the drain ({DrainTimeout})")]
+    private partial void LogReleased(int count, TimeSpan drainTimeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with media statistics not published after {Wait}")]
     private partial void LogUnpublished(TimeSpan wait);

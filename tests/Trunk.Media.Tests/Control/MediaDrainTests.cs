@@ -85,7 +85,7 @@ public sealed class MediaDrainTests : IAsyncLifetime
         Assert.Equal(0, host.ExitCode);
         Assert.Equal([LegSide.Caller, LegSide.Endpoint], released.Select(s => s.Leg).Order());
         Assert.Equal(1, released.Single(s => s.Leg == LegSide.Caller).Packets);
-        Assert.Contains("Stopping: releasing the legs of 1 calls still anchored after the drain", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Stopping: released the legs of 1 calls still anchored after the drain", host.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The <paramref name="index"/>th Media process of the test, with the test's queue prefix and a port range of its own.</summary>
