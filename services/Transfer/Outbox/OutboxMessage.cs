@@ -1,3 +1,5 @@
+using Marten;
+
 namespace Trunk.Transfer.Outbox;
 
 /// <summary>
@@ -30,4 +32,27 @@ public sealed class OutboxMessage
 
     /// <summary>The W3C trace context of the handling that produced it: dispatched later, it still joins its call's trace.</summary>
     public string? TraceParent { get; set; }
+
+    /// <summary>
+    /// Adds <paramref name="messages"/> to the session's commit as one multi-row insert (the rows Marten would write, with
+    /// its serializer: read back as documents), not a statement per row.
+    /// </summary>
+    public static void QueueInsert(IDocumentSession session, IReadOnlyList<OutboxMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var options = session.DocumentStore.Options;
+        var serializer = options.Serializer();
+        session.QueueSqlCommand(
+            $"insert into {options.FindOrResolveDocumentType(typeof(OutboxMessage)).TableName.QualifiedName} (id, data, mt_dotnet_type) "
+            + "select id, data, ? from unnest(?::uuid[], ?::jsonb[]) as rows (id, data)",
+            typeof(OutboxMessage).FullName!,
+            messages.Select(message => message.Id).ToArray(),
+            messages.Select(message => serializer.ToJson(message)).ToArray());
+    }
 }

@@ -116,10 +116,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
 
         write(saga);
         var messages = pending.Messages.ToArray();
-        foreach (var message in messages)
-        {
-            _session.Insert(message);
-        }
+        OutboxMessage.QueueInsert(_session, messages);
 
         foreach (var scheduled in pending.Scheduled)
         {

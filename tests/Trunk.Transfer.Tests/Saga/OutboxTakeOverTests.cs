@@ -11,8 +11,9 @@ using Trunk.Transfer.Telemetry;
 namespace Trunk.Transfer.Tests.Saga;
 
 /// <summary>
-/// Rows a stopped Transfer instance left in the outbox (committed, never sent) are taken over by a running one once
-/// they are older than <see cref="OutboxDispatcher.OrphanAge"/>: sent in their call's order, then deleted.
+/// Rows a stopped Transfer instance left in the outbox (committed as the saga commits them, never sent: it stopped between
+/// its commit and the send) are taken over by a running one once they are older than <see cref="OutboxDispatcher.OrphanAge"/>:
+/// sent once, in their call's order, then deleted.
 /// </summary>
 [Collection(TransferHostCollection.Name)]
 public sealed class OutboxTakeOverTests(TransferHostFixture fixture)
@@ -28,7 +29,7 @@ public sealed class OutboxTakeOverTests(TransferHostFixture fixture)
             .ToList();
         await using (var session = fixture.Host.Store.LightweightSession())
         {
-            session.Insert<OutboxMessage>(rows);
+            OutboxMessage.QueueInsert(session, rows);
             await session.SaveChangesAsync();
         }
 
@@ -52,7 +53,7 @@ public sealed class OutboxTakeOverTests(TransferHostFixture fixture)
         var left = Row(callId, transferId, now, new SendReferNotify(callId, now, transferId, 180, "Ringing", false));
         await using (var session = fixture.Host.Store.LightweightSession())
         {
-            session.Insert(left);
+            OutboxMessage.QueueInsert(session, [left]);
             await session.SaveChangesAsync();
         }
 
@@ -65,7 +66,7 @@ public sealed class OutboxTakeOverTests(TransferHostFixture fixture)
         var committed = Row(callId, transferId, DateTimeOffset.UtcNow, new SendReferNotify(callId, now, transferId, 200, "OK", true));
         await using (var session = fixture.Host.Store.LightweightSession())
         {
-            session.Insert(committed);
+            OutboxMessage.QueueInsert(session, [committed]);
             await session.SaveChangesAsync();
         }
 
