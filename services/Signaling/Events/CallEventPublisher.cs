@@ -89,15 +89,18 @@ internal sealed partial class CallEventPublisher : BackgroundService
 
         if (_stopping)
         {
-            LogDroppedStopping(message.GetType().Name, message.CallId);
+            LogDroppedStopping(PublishedAs(message).Name, message.CallId);
         }
         else
         {
-            LogDropped(message.GetType().Name, message.CallId);
+            LogDropped(PublishedAs(message).Name, message.CallId);
         }
 
         return false;
     }
+
+    /// <summary>The contract a message is published as: its own type unless it writes itself as another.</summary>
+    private static Type PublishedAs(ICallMessage message) => message is ISelfWritingMessage own ? own.PublishedAs : message.GetType();
 
     /// <summary>The lane of a call: every event of the call goes through it, in order.</summary>
     private static int LaneIndex(Guid callId) => (int)((uint)callId.GetHashCode() % Lanes);
@@ -149,8 +152,8 @@ internal sealed partial class CallEventPublisher : BackgroundService
         {
             await foreach (var (message, publishedIn) in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                using var activity = _telemetry.StartPublish(message, publishedIn);
-                var type = _types.Of(message.GetType());
+                var type = _types.Of(PublishedAs(message));
+                using var activity = _telemetry.StartPublish(message.CallId, type.Type, publishedIn);
                 var messageId = NewId.NextGuid();
                 var traceParent = activity?.Id;
                 var body = envelope.Write(type, message, messageId, NewId.NextGuid(), DateTime.UtcNow, traceParent);
@@ -174,7 +177,7 @@ internal sealed partial class CallEventPublisher : BackgroundService
                         // The first failure and every 20th (10 s) after it: an outage writes a line per lane every 10 s.
                         if (failures % LogEveryFailures == 0)
                         {
-                            LogRetry(exception, message.GetType().Name, message.CallId, failures + 1);
+                            LogRetry(exception, type.Type.Name, message.CallId, failures + 1);
                         }
 
                         await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);

@@ -11,7 +11,8 @@ namespace Trunk.Signaling.Events;
 /// <see cref="SystemTextJsonMessageSerializer"/> writes a publish: messageId, conversationId, sourceAddress,
 /// destinationAddress, messageType, the message (with MassTransit's own serializer options, so every consumer reads the
 /// same values), sentTime, the headers and the host. Fields MassTransit writes as null are left out; its deserializer and
-/// CallHistory's envelope reader take them as absent. One writer a lane: the bytes are in a buffer it reuses, valid until
+/// CallHistory's envelope reader take them as absent. A message that writes itself (<see cref="ISelfWritingMessage"/>) does
+/// so in the message's place. One writer a lane: the bytes are in a buffer it reuses, valid until
 /// its next message.
 /// </summary>
 internal sealed class EnvelopeWriter
@@ -59,7 +60,15 @@ internal sealed class EnvelopeWriter
         _json.WritePropertyName(MessageTypeName);
         _json.WriteRawValue(type.MessageTypes, skipInputValidation: true);
         _json.WritePropertyName(MessageName);
-        JsonSerializer.Serialize(_json, message, type.Type, SystemTextJsonMessageSerializer.Options);
+        if (message is ISelfWritingMessage own)
+        {
+            own.WriteTo(_json);
+        }
+        else
+        {
+            JsonSerializer.Serialize(_json, message, type.Type, SystemTextJsonMessageSerializer.Options);
+        }
+
         _json.WriteString(SentTimeName, sentTime);
         _json.WriteStartObject(HeadersName);
         if (traceParent is not null)

@@ -149,13 +149,13 @@ internal sealed class SignalingTelemetry
     /// A span for publishing an event from the buffer, under the context it was published in (else its call's), so the
     /// bus message carries the call's trace even though it leaves later from another task.
     /// </summary>
-    public Activity? StartPublish(ICallMessage message, ActivityContext publishedIn)
+    public Activity? StartPublish(Guid callId, Type messageType, ActivityContext publishedIn)
     {
         var parent = publishedIn != default ? publishedIn
-            : _calls.TryGet(message.CallId, out var call) ? call!.TraceContext : default;
+            : _calls.TryGet(callId, out var call) ? call!.TraceContext : default;
         Activity.Current = null;
-        var activity = _source.StartActivity(ActivityKind.Producer, parent, name: PublishSpanNames.GetOrAdd(message.GetType(), t => "publish " + t.Name));
-        activity?.SetTag(CallIdAttribute, message.CallId);
+        var activity = _source.StartActivity(ActivityKind.Producer, parent, name: PublishSpanNames.GetOrAdd(messageType, t => "publish " + t.Name));
+        activity?.SetTag(CallIdAttribute, callId);
         return activity;
     }
 

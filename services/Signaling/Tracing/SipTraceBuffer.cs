@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Sip.Messages;
@@ -10,9 +9,9 @@ namespace Trunk.Signaling.Tracing;
 /// <summary>
 /// The SIP messages of one call not yet published; drained once the oldest has waited <see cref="SipTraceFlusher.MaxWait"/>
 /// and at the end of the call. A message is written in its wire form (UTF-8) straight into chunks from the
-/// <see cref="TraceChunkPool"/>, next to the end points it went between, and becomes a <see cref="TracedSipMessage"/>
-/// (text, addresses as text) only when its batch is published: what a call keeps while it lasts is pooled bytes the GC
-/// neither copies nor scans, and everything the batch adds dies young with the publish. The buffer is the messages'
+/// <see cref="TraceChunkPool"/>, next to the end points it went between, and is written from there into the JSON of its
+/// batch when the batch is published (<see cref="TracedMessages"/>): what a call keeps while it lasts, and a batch while it
+/// waits for its turn, is pooled bytes the GC neither copies nor scans, and no text is made of them. The buffer is the messages'
 /// <see cref="IBufferWriter{T}"/> (explicitly, for <see cref="SipMessage.WriteTo"/>): a message always lies in one chunk,
 /// and one larger than a chunk gets an array of its own.
 /// </summary>
@@ -22,7 +21,7 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
     private const int TypicalMessagesPerCall = 16;
 
     private readonly object _gate = new();
-    private readonly List<Captured> _pending = new(TypicalMessagesPerCall);
+    private readonly List<CapturedMessage> _pending = new(TypicalMessagesPerCall);
     private readonly List<byte[]> _chunks = new(2);
     private DateTimeOffset _oldest;
     private byte[]? _chunk;
@@ -40,44 +39,32 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
 
             _start = _position;
             message.WriteTo(this);
-            _pending.Add(new Captured(at, leg, direction, transport, local, remote, _chunk!, _start, _position - _start));
+            _pending.Add(new CapturedMessage(at, leg, direction, transport, local, remote, _chunk!, _start, _position - _start));
         }
     }
 
-    /// <summary>Every message waiting.</summary>
-    public IReadOnlyList<TracedSipMessage> Drain() => Drain(DateTimeOffset.MaxValue);
+    /// <summary>Every message waiting, or null when there is none.</summary>
+    public TracedMessages? Drain() => Drain(DateTimeOffset.MaxValue);
 
     /// <summary>
-    /// Every message waiting when the oldest was captured at or before <paramref name="cutoff"/>, else none. The chunks
-    /// go back to the pool.
+    /// Every message waiting when the oldest was captured at or before <paramref name="cutoff"/>, else null. The messages
+    /// take their chunks with them, back to the pool once written.
     /// </summary>
-    public IReadOnlyList<TracedSipMessage> Drain(DateTimeOffset cutoff)
+    public TracedMessages? Drain(DateTimeOffset cutoff)
     {
         lock (_gate)
         {
             if (_pending.Count == 0 || _oldest > cutoff)
             {
-                return [];
+                return null;
             }
 
-            var messages = new TracedSipMessage[_pending.Count];
-            for (var i = 0; i < messages.Length; i++)
-            {
-                var m = _pending[i];
-                messages[i] = new TracedSipMessage(m.At, m.Leg, m.Direction, m.Transport, m.Local.ToString(), m.Remote.ToString(),
-                    Text(m.Chunk.AsSpan(m.Offset, m.Length)));
-            }
-
-            foreach (var chunk in _chunks)
-            {
-                pool.Return(chunk);
-            }
-
+            var drained = new TracedMessages([.. _pending], [.. _chunks], pool);
             _pending.Clear();
             _chunks.Clear();
             _chunk = null;
             _start = _position = 0;
-            return messages;
+            return drained;
         }
     }
 
@@ -105,18 +92,4 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
         _position = written;
         return next;
     }
-
-    /// <summary>
-    /// The message as text. A NUL byte (a binary body such as ISUP in SIP-I, or a malformed message) becomes U+2400 (␀):
-    /// JSON can carry U+0000, but PostgreSQL's jsonb, where CallHistory and many subscribers keep events, refuses it, and
-    /// the whole batch would be lost with it.
-    /// </summary>
-    private static string Text(ReadOnlySpan<byte> wire)
-    {
-        var text = Encoding.UTF8.GetString(wire);
-        return text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\u2400') : text;
-    }
-
-    private readonly record struct Captured(DateTimeOffset At, LegSide Leg, SipDirection Direction, string Transport, IPEndPoint Local,
-        IPEndPoint Remote, byte[] Chunk, int Offset, int Length);
 }

@@ -7,7 +7,7 @@ using Trunk.Signaling.Events;
 namespace Trunk.Signaling.Tracing;
 
 /// <summary>
-/// Publishes a call's SIP messages as <see cref="SipMessagesTraced"/> batches: all of them when the call ends, and, checked
+/// Publishes a call's SIP messages as <see cref="SipMessagesTraced"/> batches (<see cref="SipTraceBatch"/>): all of them when the call ends, and, checked
 /// once a second, those of a live call whose oldest has waited <see cref="MaxWait"/>. A call shorter than that is one
 /// batch: a publish per call less than a flush of every call at each tick, which split even a one-second call in two
 /// (bench/results/b2bua.md).
@@ -23,11 +23,11 @@ internal sealed class SipTraceFlusher(CallRegistry calls, CallEventPublisher eve
     /// <summary>Publishes every message of the call still waiting (at its end).</summary>
     public void Flush(Call call) => Publish(call, call.Trace.Drain());
 
-    private void Publish(Call call, IReadOnlyList<TracedSipMessage> messages)
+    private void Publish(Call call, TracedMessages? messages)
     {
-        if (messages.Count > 0)
+        if (messages is not null)
         {
-            events.Publish(new SipMessagesTraced(call.Id, time.GetUtcNow(), identity.InstanceId, messages));
+            events.Publish(new SipTraceBatch(call.Id, time.GetUtcNow(), identity.InstanceId, messages));
         }
     }
 

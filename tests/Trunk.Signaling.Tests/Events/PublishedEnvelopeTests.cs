@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using MassTransit;
 using MassTransit.Serialization;
@@ -10,6 +12,8 @@ using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
 using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Messaging;
+using Trunk.Signaling.Tracing;
+using Trunk.Sip.Messages;
 using Trunk.Testing;
 using Trunk.Testing.Messaging;
 
@@ -79,6 +83,44 @@ public sealed class PublishedEnvelopeTests
         }
 
         Assert.Equal(sent.Length, received.Select(r => r.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task When_a_call_trace_is_published_from_its_pooled_bytes_Should_reach_a_MassTransit_consumer_as_the_SipMessagesTraced_it_stands_for()
+    {
+        var call = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow;
+        var local = new IPEndPoint(IPAddress.Loopback, 5060);
+        var remote = new IPEndPoint(IPAddress.Parse("::1"), 5070);
+        var pool = new TraceChunkPool(chunkSize: 256, maxKept: 8);
+        var buffer = new SipTraceBuffer(pool);
+        SipMessage[] wire =
+        [
+            SipMessageParser.Parse(Encoding.UTF8.GetBytes(
+                "INVITE sip:+4940123@trunk SIP/2.0\r\nFrom: <sip:+4930123@carrier>;tag=1\r\nSubject: ümlaut & <angle>\r\nCall-ID: a\r\n\r\n")),
+            SipMessageParser.Parse(Encoding.UTF8.GetBytes("SIP/2.0 200 OK\r\nCall-ID: a\r\nContent-Length: 400\r\n\r\n" + new string('v', 400))),
+        ];
+        foreach (var message in wire)
+        {
+            buffer.Add(at, LegSide.Caller, SipDirection.Received, "UDP", local, remote, message);
+        }
+
+        var consumed = new Consumed();
+        await using var consumer = await StartConsumerAsync($"signaling-tests-trace-{Guid.NewGuid():N}", [typeof(SipMessagesTraced)], consumed);
+        using var identity = new ServiceIdentity("signaling", "trace-test");
+        using var publisher = await CallEventPublisherTests.StartPublisherAsync(consumer.Bus, identity);
+        Assert.True(publisher.Publish(new SipTraceBatch(call, at, "signaling-test", buffer.Drain()!)));
+
+        var delivery = Assert.Single(await consumed.WaitForAsync(call, 1));
+        await publisher.StopAsync(CancellationToken.None);
+
+        var expected = new SipMessagesTraced(call, at, "signaling-test",
+            [.. wire.Select(m => new TracedSipMessage(at, LegSide.Caller, SipDirection.Received, "UDP", "127.0.0.1:5060", "[::1]:5070", m.ToString()))]);
+        Assert.Equal(Json(expected), Json(delivery.Message));
+        Assert.True(delivery.Persistent);
+        Assert.Equal(CallRoutingKey.Of(call), delivery.RoutingKey);
+        // Written into the envelope, the messages gave their chunks (one of them is the 200's own array) back to the pool.
+        Assert.Equal(1, pool.Kept);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using MassTransit.Serialization;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Tracing;
@@ -9,7 +12,8 @@ namespace Trunk.Signaling.Tests.Tracing;
 
 /// <summary>
 /// When a live call's traced messages are handed over for publishing (as one batch once the oldest has waited long
-/// enough), and that each comes out as its wire form whatever the chunks it was kept in.
+/// enough), and that each is written as the <see cref="TracedSipMessage"/> MassTransit's serializer would write, with its
+/// wire form whatever the chunks it was kept in.
 /// </summary>
 public sealed class SipTraceBufferTests
 {
@@ -23,8 +27,8 @@ public sealed class SipTraceBufferTests
         var buffer = NewBuffer();
         Add(buffer, Start, Invite());
 
-        Assert.Empty(buffer.Drain(Start - TimeSpan.FromMilliseconds(1)));
-        Assert.Single(buffer.Drain());
+        Assert.Null(buffer.Drain(Start - TimeSpan.FromMilliseconds(1)));
+        Assert.Single(Read(buffer.Drain()));
     }
 
     [Fact]
@@ -36,13 +40,13 @@ public sealed class SipTraceBufferTests
         Add(buffer, Start, invite);
         Add(buffer, Start + TimeSpan.FromSeconds(1), ok);
 
-        var drained = buffer.Drain(Start);
+        var drained = Read(buffer.Drain(Start));
 
         Assert.Equal([invite.ToString(), ok.ToString()], drained.Select(m => m.Raw));
         Assert.Equal([Start, Start + TimeSpan.FromSeconds(1)], drained.Select(m => m.At));
         Assert.Equal(["127.0.0.1:5060"], drained.Select(m => m.LocalAddress).Distinct());
         Assert.Equal(["127.0.0.1:5080"], drained.Select(m => m.RemoteAddress).Distinct());
-        Assert.Empty(buffer.Drain());
+        Assert.Null(buffer.Drain());
     }
 
     [Fact]
@@ -51,7 +55,7 @@ public sealed class SipTraceBufferTests
         var buffer = NewBuffer();
         Add(buffer, Start, Message("INVITE sip:a@b SIP/2.0\r\nContent-Type: application/isup\r\nContent-Length: 4\r\n\r\n\u0001\u0000\u0002\u0000"));
 
-        var raw = Assert.Single(buffer.Drain()).Raw;
+        var raw = Assert.Single(Read(buffer.Drain())).Raw;
 
         Assert.DoesNotContain('\0', raw);
         Assert.EndsWith("\u0001\u2400\u0002\u2400", raw, StringComparison.Ordinal);
@@ -65,8 +69,8 @@ public sealed class SipTraceBufferTests
         buffer.Drain();
         Add(buffer, Start + TimeSpan.FromSeconds(10), Message("BYE sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n"));
 
-        Assert.Empty(buffer.Drain(Start + TimeSpan.FromSeconds(9)));
-        Assert.Single(buffer.Drain(Start + TimeSpan.FromSeconds(10)));
+        Assert.Null(buffer.Drain(Start + TimeSpan.FromSeconds(9)));
+        Assert.Single(Read(buffer.Drain(Start + TimeSpan.FromSeconds(10))));
     }
 
     [Fact]
@@ -87,17 +91,19 @@ public sealed class SipTraceBufferTests
             Add(buffer, Start, message);
         }
 
-        Assert.Equal(messages.Select(m => m.ToString()), buffer.Drain().Select(m => m.Raw));
+        Assert.Equal(messages.Select(m => m.ToString()), Read(buffer.Drain()).Select(m => m.Raw));
     }
 
     [Fact]
-    public void When_drained_Should_give_its_chunks_back_for_the_next_call_without_mixing_their_messages()
+    public void When_drained_messages_are_written_Should_give_their_chunks_back_for_the_next_call_without_mixing_their_messages()
     {
         var pool = new TraceChunkPool(chunkSize: 128, maxKept: 8);
         var first = new SipTraceBuffer(pool);
         Add(first, Start, Invite());
         Add(first, Start, Message("SIP/2.0 180 Ringing\r\nCall-ID: a\r\n\r\n"));
-        first.Drain();
+        var drained = first.Drain()!;
+        Assert.Equal(0, pool.Kept);
+        Read(drained);
         var kept = pool.Kept;
 
         var second = new SipTraceBuffer(pool);
@@ -106,8 +112,62 @@ public sealed class SipTraceBufferTests
 
         Assert.True(kept >= 1, "the first call's chunks were not given back");
         Assert.Equal(kept - 1, pool.Kept);
-        Assert.Equal([bye.ToString()], second.Drain().Select(m => m.Raw));
+        Assert.Equal([bye.ToString()], Read(second.Drain()).Select(m => m.Raw));
+        Assert.Throws<InvalidOperationException>(() => Read(drained));
     }
+
+    [Fact]
+    public void When_written_Should_be_the_JSON_MassTransit_writes_for_the_same_messages()
+    {
+        var buffer = NewBuffer();
+        var invite = Message("INVITE sip:+4930123@trunk.example SIP/2.0\r\nFrom: \"Jürgen \\\"J\\\" <Müller>\" <sip:+4930123@carrier>;tag=1\r\n"
+            + "Subject: ümlaut & <angle> \u2603\r\nCall-ID: a\r\n\r\n");
+        var bye = Message("BYE sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n");
+        Add(buffer, Start, invite);
+        buffer.Add(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, "TCP", Remote, Local, bye);
+
+        TracedSipMessage[] expected =
+        [
+            new(Start, LegSide.Caller, SipDirection.Received, "UDP", "127.0.0.1:5060", "127.0.0.1:5080", invite.ToString()),
+            new(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, "TCP", "127.0.0.1:5080", "127.0.0.1:5060", bye.ToString()),
+        ];
+        Assert.Equal(Written(json => JsonSerializer.Serialize(json, expected, SystemTextJsonMessageSerializer.Options)), Written(buffer.Drain()));
+    }
+
+    [Fact]
+    public void When_a_message_carries_bytes_that_are_not_UTF8_Should_hand_it_over_with_each_as_the_replacement_character()
+    {
+        var buffer = NewBuffer();
+        var head = "MESSAGE sip:a@b SIP/2.0\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\n"u8.ToArray();
+        Add(buffer, Start, SipMessageParser.Parse([.. head, 0x61, 0xFF, 0x62]));
+
+        var raw = Assert.Single(Read(buffer.Drain())).Raw;
+
+        Assert.EndsWith("a\uFFFDb", raw, StringComparison.Ordinal);
+    }
+
+    /// <summary>The drained messages' JSON, written as the publisher writes them into an envelope.</summary>
+    private static string Written(TracedMessages? drained)
+    {
+        Assert.NotNull(drained);
+        return Written(drained.WriteTo);
+    }
+
+    /// <summary>What <paramref name="write"/> writes with the envelope's JSON writer settings.</summary>
+    private static string Written(Action<Utf8JsonWriter> write)
+    {
+        var bytes = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(bytes, new JsonWriterOptions { Encoder = SystemTextJsonMessageSerializer.Options.Encoder }))
+        {
+            write(json);
+        }
+
+        return Encoding.UTF8.GetString(bytes.WrittenSpan);
+    }
+
+    /// <summary>The drained messages as a consumer reads them.</summary>
+    private static List<TracedSipMessage> Read(TracedMessages? drained) =>
+        JsonSerializer.Deserialize<List<TracedSipMessage>>(Written(drained), SystemTextJsonMessageSerializer.Options)!;
 
     private static SipTraceBuffer NewBuffer() => new(new TraceChunkPool(TraceChunkPool.DefaultChunkSize, TraceChunkPool.DefaultMaxKept));
 

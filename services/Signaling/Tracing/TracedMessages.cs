@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using MassTransit.Serialization;
+using Trunk.Contracts;
+using Trunk.Contracts.Calls;
+
+namespace Trunk.Signaling.Tracing;
+
+/// <summary>
+/// SIP messages drained from a call's <see cref="SipTraceBuffer"/>: their wire forms in the pooled chunks they were
+/// written into, and what each crossed the wire between. Written once, as the JSON array of
+/// <see cref="TracedSipMessage"/> that MassTransit's serializer would write; the chunks go back to the pool then.
+/// </summary>
+internal sealed class TracedMessages
+{
+    private static readonly JsonEncodedText AtName = SipTraceBatch.Name(nameof(TracedSipMessage.At));
+    private static readonly JsonEncodedText LegName = SipTraceBatch.Name(nameof(TracedSipMessage.Leg));
+    private static readonly JsonEncodedText DirectionName = SipTraceBatch.Name(nameof(TracedSipMessage.Direction));
+    private static readonly JsonEncodedText TransportName = SipTraceBatch.Name(nameof(TracedSipMessage.Transport));
+    private static readonly JsonEncodedText LocalAddressName = SipTraceBatch.Name(nameof(TracedSipMessage.LocalAddress));
+    private static readonly JsonEncodedText RemoteAddressName = SipTraceBatch.Name(nameof(TracedSipMessage.RemoteAddress));
+    private static readonly JsonEncodedText RawName = SipTraceBatch.Name(nameof(TracedSipMessage.Raw));
+
+    private readonly CapturedMessage[] _messages;
+    private readonly TraceChunkPool _pool;
+    private byte[][]? _chunks;
+
+    public TracedMessages(CapturedMessage[] messages, byte[][] chunks, TraceChunkPool pool)
+    {
+        _messages = messages;
+        _chunks = chunks;
+        _pool = pool;
+    }
+
+    public int Count => _messages.Length;
+
+    /// <summary>Writes the messages as a JSON array, once, and gives their chunks back to the pool.</summary>
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var chunks = Interlocked.Exchange(ref _chunks, null)
+            ?? throw new InvalidOperationException("The traced messages were written already; their chunks are back in the pool.");
+        try
+        {
+            json.WriteStartArray();
+            foreach (var m in _messages)
+            {
+                json.WriteStartObject();
+                json.WritePropertyName(AtName);
+                JsonSerializer.Serialize(json, m.At, SystemTextJsonMessageSerializer.Options);
+                json.WritePropertyName(LegName);
+                JsonSerializer.Serialize(json, m.Leg, SystemTextJsonMessageSerializer.Options);
+                json.WritePropertyName(DirectionName);
+                JsonSerializer.Serialize(json, m.Direction, SystemTextJsonMessageSerializer.Options);
+                json.WriteString(TransportName, m.Transport);
+                json.WriteString(LocalAddressName, m.Local.ToString());
+                json.WriteString(RemoteAddressName, m.Remote.ToString());
+                json.WritePropertyName(RawName);
+                WriteRaw(json, m.Chunk.AsSpan(m.Offset, m.Length));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+            {
+                _pool.Return(chunk);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The wire form as a JSON string, straight from its UTF-8 bytes. A NUL byte (a binary body such as ISUP in SIP-I, or
+    /// a malformed message) becomes U+2400 (␀): JSON can carry U+0000, but PostgreSQL's jsonb, where CallHistory and many
+    /// subscribers keep events, refuses it, and the whole batch would be lost with it. Bytes that are not UTF-8 become
+    /// U+FFFD, as decoding them to text does.
+    /// </summary>
+    private static void WriteRaw(Utf8JsonWriter json, ReadOnlySpan<byte> wire)
+    {
+        if (!wire.Contains((byte)0) && Utf8.IsValid(wire))
+        {
+            json.WriteStringValue(wire);
+            return;
+        }
+
+        json.WriteStringValue(Encoding.UTF8.GetString(wire).Replace('\0', '\u2400'));
+    }
+}
+
+/// <summary>A traced message as kept until its batch is written: its wire form is <see cref="Length"/> bytes of a pooled chunk.</summary>
+internal readonly record struct CapturedMessage(DateTimeOffset At, LegSide Leg, SipDirection Direction, string Transport, IPEndPoint Local,
+    IPEndPoint Remote, byte[] Chunk, int Offset, int Length);
