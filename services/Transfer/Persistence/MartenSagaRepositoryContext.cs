@@ -59,8 +59,17 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         return await _factory.CreateSagaConsumeContext(_session, _consumeContext, instance, SagaConsumeContextMode.Insert).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// No saga has the empty id: a message that names no transfer (the ReferRejected of a REFER Signaling refused itself)
+    /// finds none without a query.
+    /// </summary>
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
+        if (correlationId == Guid.Empty)
+        {
+            return null!;
+        }
+
         var instance = await _session.LoadAsync<TSaga>(correlationId, CancellationToken).ConfigureAwait(false);
         return instance is null
             ? null!
