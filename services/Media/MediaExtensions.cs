@@ -39,7 +39,7 @@ public static class MediaExtensions
         builder.Services.AddHostedService<RelayHost>();
 
         // A stop drains the calls first (MediaDrain): the shutdown's budget grows by the drain.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<MediaSettings>>((host, media) => host.ShutdownTimeout += DrainBudget(media));
+        builder.Services.AddDrainToShutdown<MediaSettings>(media => media.DrainTimeout);
 
         builder.AddTrunkBus(bus =>
         {
@@ -66,18 +66,5 @@ public static class MediaExtensions
         });
         builder.Services.AddHostedService<MediaDrain>();
         return builder;
-    }
-
-    /// <summary>The drain's share of the shutdown; none for bad settings, which the start reports (one line, exit code 78) instead of the host's build failing here.</summary>
-    private static TimeSpan DrainBudget(IOptions<MediaSettings> media)
-    {
-        try
-        {
-            return media.Value.DrainTimeout;
-        }
-        catch (OptionsValidationException)
-        {
-            return TimeSpan.Zero;
-        }
     }
 }

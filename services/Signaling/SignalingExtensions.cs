@@ -33,7 +33,7 @@ public static class SignalingExtensions
         services.AddValidatedSettings<TransferSettings, TransferSettingsValidator>().Bind(builder.Configuration.GetSection(TransferSettings.Section));
         services.AddValidatedSettings<MediaControlSettings, MediaControlSettingsValidator>().Bind(builder.Configuration.GetSection(MediaControlSettings.Section));
         // The stop drains calls first (SipListener): the shutdown's budget grows by the drain.
-        services.AddOptions<HostOptions>().Configure<IOptions<SipSettings>>((host, sip) => host.ShutdownTimeout += sip.Value.DrainTimeout);
+        services.AddDrainToShutdown<SipSettings>(sip => sip.DrainTimeout);
 
         var queue = InstanceQueue(services);
         builder.AddTrunkBus(bus =>

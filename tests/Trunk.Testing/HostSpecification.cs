@@ -75,13 +75,17 @@ public abstract class HostSpecification(string service)
     }
 
     [Fact]
-    public async Task When_a_required_setting_is_missing_Should_exit_non_zero_naming_it()
+    public Task When_a_required_setting_is_missing_Should_exit_non_zero_naming_it() =>
+        AssertRefusedAsync(("RabbitMq__Password", ""), "RabbitMq:Password is required.");
+
+    /// <summary>Starts the host with a bad setting: it exits 78 with <paramref name="message"/> and no stack trace.</summary>
+    protected async Task AssertRefusedAsync((string Key, string? Value) setting, string message)
     {
-        await using var host = StartHost(("RabbitMq__Password", ""));
+        await using var host = StartHost(setting);
 
         var exitCode = await host.WaitForExitAsync(StartTimeout);
         Assert.Equal(78, exitCode);
-        Assert.Contains("RabbitMq:Password is required.", host.Output, StringComparison.Ordinal);
+        Assert.Contains(message, host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", host.Output, StringComparison.Ordinal);
     }
 
