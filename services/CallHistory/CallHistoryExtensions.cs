@@ -45,7 +45,7 @@ public static class CallHistoryExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(CallHistorySettings.Section);
         builder.Services.AddValidatedSettings<CallHistorySettings, CallHistorySettingsValidator>().Bind(section);
-        var settings = section.Get<CallHistorySettings>() ?? new CallHistorySettings();
+        var settings = section.PeekSettings<CallHistorySettings>();
 
         builder.Services.AddSingleton<CallEventWriter>();
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? ""));

@@ -17,7 +17,7 @@ public static class MediaExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(MediaSettings.Section);
         builder.Services.AddValidatedSettings<MediaSettings, MediaSettingsValidator>().Bind(section);
-        var prefix = section.Get<MediaSettings>()?.QueuePrefix ?? "";
+        var prefix = section.PeekSettings<MediaSettings>().QueuePrefix ?? "";
         var identity = builder.Services.Select(d => d.ImplementationInstance).OfType<ServiceIdentity>().FirstOrDefault()
             ?? throw new InvalidOperationException("AddServiceDefaults must run before AddMedia.");
         var queue = new InstanceQueue(prefix + identity.InstanceId);

@@ -25,7 +25,7 @@ public static class PolicyExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(PolicySettings.Section);
         builder.Services.AddValidatedSettings<PolicySettings, PolicySettingsValidator>().Bind(section);
-        var settings = section.Get<PolicySettings>() ?? new PolicySettings();
+        var settings = section.PeekSettings<PolicySettings>();
 
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix));
         builder.AddTrunkMarten(store => ConfigureStore(store, settings.Schema));

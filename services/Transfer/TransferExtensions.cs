@@ -29,7 +29,7 @@ public static class TransferExtensions
         builder.Services.TryAddSingleton<TransferActions>();
         builder.Services.TryAddSingleton<TransferTelemetry>();
 
-        var shards = new SagaShards((builder.Configuration.GetSection(TransferSettings.Section).Get<TransferSettings>() ?? new()).SagaShards);
+        var shards = new SagaShards(builder.Configuration.GetSection(TransferSettings.Section).PeekSettings<TransferSettings>().SagaShards);
         builder.Services.AddSingleton(shards);
         builder.AddTrunkBus(bus =>
         {

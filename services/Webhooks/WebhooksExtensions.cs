@@ -25,7 +25,7 @@ public static class WebhooksExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(WebhooksSettings.Section);
         builder.Services.AddValidatedSettings<WebhooksSettings, WebhooksSettingsValidator>().Bind(section);
-        var settings = section.Get<WebhooksSettings>() ?? new WebhooksSettings();
+        var settings = section.PeekSettings<WebhooksSettings>();
 
         builder.AddTrunkBus(bus => ConfigureBus(bus, settings.QueuePrefix ?? ""));
         builder.AddTrunkMarten(store =>

@@ -78,6 +78,10 @@ public abstract class HostSpecification(string service)
     public Task When_a_required_setting_is_missing_Should_exit_non_zero_naming_it() =>
         AssertRefusedAsync(("RabbitMq__Password", ""), "RabbitMq:Password is required.");
 
+    [Fact]
+    public Task When_a_setting_is_not_a_number_Should_exit_78_naming_it() =>
+        AssertRefusedAsync(("RabbitMq__Port", "five"), "Failed to convert configuration value 'five' at 'RabbitMq:Port' to type 'System.Int32'.");
+
     /// <summary>Starts the host with a bad setting: it exits 78 with <paramref name="message"/> and no stack trace.</summary>
     protected async Task AssertRefusedAsync((string Key, string? Value) setting, string message)
     {

@@ -8,8 +8,9 @@ public static class DrainBudgetExtensions
 {
     /// <summary>
     /// Grows the host's shutdown budget by the drain that <typeparamref name="TSettings"/> sets, so that a stop lets the
-    /// calls up end before the host gives up on its services. Bad settings add nothing here: the start reports them with
-    /// the others (one line each, exit code 78), where reading them while the host is built failed it with a stack trace.
+    /// calls up end before the host gives up on its services. Bad settings (out of range, or not binding at all) add nothing
+    /// here: the start reports them with the others (one line each, exit code 78), where reading them while the host is
+    /// built failed it with a stack trace.
     /// </summary>
     public static IServiceCollection AddDrainToShutdown<TSettings>(this IServiceCollection services, Func<TSettings, TimeSpan> drain)
         where TSettings : class
@@ -25,7 +26,7 @@ public static class DrainBudgetExtensions
         {
             return drain(settings.Value);
         }
-        catch (OptionsValidationException)
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
         {
             return TimeSpan.Zero;
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,11 @@ public sealed class SettingsValidation(IServiceProvider services, IEnumerable<Se
             catch (OptionsValidationException e)
             {
                 failures.AddRange(e.Failures);
+            }
+            catch (InvalidOperationException e) when (e.InnerException is not null)
+            {
+                // The binder's own failure, e.g. "Failed to convert configuration value 'abc' at 'Sip:Port' to type 'System.Int32'."
+                failures.Add(e.Message);
             }
         }
 
@@ -46,5 +52,24 @@ public static class SettingsRegistrationExtensions
             typeof(TSettings),
             provider => _ = provider.GetRequiredService<IOptions<TSettings>>().Value));
         return services.AddOptions<TSettings>();
+    }
+
+    /// <summary>
+    /// The settings of <paramref name="section"/> as a service's registration needs them (a queue prefix, a schema), before
+    /// they are validated. A value that does not bind (not a number, say) gives the defaults here: the start reports it
+    /// with the other bad settings (one line each, exit code 78) instead of the registration failing with a stack trace.
+    /// </summary>
+    public static TSettings PeekSettings<TSettings>(this IConfigurationSection section)
+        where TSettings : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        try
+        {
+            return section.Get<TSettings>() ?? new TSettings();
+        }
+        catch (InvalidOperationException)
+        {
+            return new TSettings();
+        }
     }
 }
