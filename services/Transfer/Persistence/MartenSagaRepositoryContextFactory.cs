@@ -32,15 +32,16 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        await using var session = await OpenAsync(context.CancellationToken).ConfigureAwait(false);
+        await using var session = store.LightweightSession();
         var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory, dispatcher, LogDuplicate);
         await next.Send(repositoryContext).ConfigureAwait(false);
     }
 
     /// <summary>
     /// A message correlated by a query (the call's end, by call id) finds no transfer for most calls: its session takes
-    /// a connection for the query and, only when it found one, another for the commit, rather than a transaction that
-    /// would be begun and rolled back for every call that ends.
+    /// a connection for the query and, only when it found one, another for the commit, rather than a transaction
+    /// (<see cref="MartenSagaRepositoryContext{TSaga, TMessage}.Load"/>) that would be begun and rolled back for every
+    /// call that ends.
     /// </summary>
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
@@ -65,27 +66,6 @@ public sealed partial class MartenSagaRepositoryContextFactory<TSaga>(
         ArgumentNullException.ThrowIfNull(asyncMethod);
         await using var session = store.QuerySession();
         return await asyncMethod(new MartenSagaQueryContext<TSaga>(session, cancellationToken)).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A session whose load and commit share one connection and one transaction: else each would take a connection from
-    /// the pool, and every connection taken from the pool is reset by a statement first. The transaction begins with the
-    /// first statement (Npgsql sends no round trip of its own for it); a message that changes nothing rolls it back (a
-    /// message correlated by transfer id nearly always finds its transfer and changes it).
-    /// </summary>
-    private async Task<IDocumentSession> OpenAsync(CancellationToken cancellationToken)
-    {
-        var session = store.LightweightSession();
-        try
-        {
-            await session.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return session;
-        }
-        catch
-        {
-            await session.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
     }
 
     public void Probe(ProbeContext context)
