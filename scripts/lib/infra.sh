@@ -45,6 +45,20 @@ ensure_packages() {
     log "installed in $((SECONDS - started)) s"
 }
 
+# Runs a command that starts a daemon without the descriptors this shell inherited: a daemon keeps them for its whole
+# life, so a lock held by whoever started it (`flock /tmp/trunk-bench.lock bench/sipp/b2bua.sh`, which starts the servers
+# when they are down) would stay held after that command ended, and every other flock on it would wait for ever.
+without_inherited_fds() {
+    (
+        local fd
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+        done
+        "$@"
+    )
+}
+
 postgres_version() {
     ls /etc/postgresql | sort -n | tail -n 1
 }
@@ -54,7 +68,7 @@ start_postgres() {
     version=$(postgres_version)
     if ! pg_isready -q -h 127.0.0.1 -p 5432; then
         log "starting PostgreSQL $version"
-        as_root pg_ctlcluster "$version" main start
+        without_inherited_fds as_root pg_ctlcluster "$version" main start
     fi
     local attempt
     for attempt in $(seq 1 60); do
@@ -88,7 +102,7 @@ rabbitmqctl_local() {
 start_rabbitmq() {
     if ! rabbit_running; then
         log "starting RabbitMQ"
-        as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
+        without_inherited_fds as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
             RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="$RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS" rabbitmq-server -detached
         local attempt
         for attempt in $(seq 1 120); do
