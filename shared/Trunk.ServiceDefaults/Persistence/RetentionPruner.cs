@@ -6,8 +6,10 @@ namespace Trunk.ServiceDefaults.Persistence;
 
 /// <summary>
 /// A hosted service that deletes a service's records older than its retention setting at start and every
-/// <see cref="Every"/>, in bounded batches (<see cref="PruneAsync"/>). A failure (PostgreSQL away, a deadlock with another
-/// instance's pruner) is logged and tried again at the next tick; several instances may prune at once.
+/// <see cref="Every"/>, in bounded batches (<see cref="PruneAsync"/>). A failure of any kind (PostgreSQL away, a deadlock
+/// with another instance's pruner, Marten creating a table the schema's own start is creating at the same moment on a new
+/// database) is logged and tried again at the next tick: housekeeping never stops the service (a background service's
+/// exception stops its host). Several instances may prune at once.
 /// </summary>
 public abstract partial class RetentionPruner(TimeProvider time, ILogger logger) : BackgroundService
 {
@@ -29,7 +31,7 @@ public abstract partial class RetentionPruner(TimeProvider time, ILogger logger)
             {
                 await PruneAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogPruneFailed(e, What, Every);
             }
