@@ -6,10 +6,13 @@
 # (from a dumpcap capture of the INVITEs on loopback read by invite_latency.py, paired by the caller number SIPp puts in From), process CPU and
 # the load average, and for Signaling the bytes allocated per call and the GC pauses (dotnet-counters, gc_counters.py).
 # Writes bench/results/b2bua.md (OUT=file elsewhere).
-# SIGNALING_ENV adds settings or runtime knobs to Signaling's environment (e.g. "DOTNET_gcServer=1" runs it with
-# Server GC, as before bench/results/b2bua.md's fix). SIGNALING_BUILD runs another build output of Signaling (a copy of
-# an older tree's bin/Release/net10.0) for a before/after in one run.
+# SIGNALING_ENV adds settings or runtime knobs to Signaling's environment (e.g. "DOTNET_gcServer=0" runs it with the
+# workstation collector it had before 2026-11-28, "DOTNET_GCGen0MaxBudget=0x1000000" another gen0 budget; hex values).
+# SIGNALING_BUILD runs another build output of Signaling (a copy of an older tree's bin/Release/net10.0) for a
+# before/after in one run.
 # SIP_TRACE=false creates the bench trunk with SIP tracing off (to measure what the trace costs).
+# ALL_SERVICES=1 also runs Transfer, CallHistory (which stores every call's events and SIP trace), Media and Webhooks,
+# as a deployment does, on a database of the bench's own (dropped and made again) and a fresh virtual host.
 # GC_TRACE=dir also records each B2BUA step's GC events and allocation samples (dotnet-trace, runtime GC keyword at
 # verbose level) into dir/b2bua-RATE.nettrace (GC pauses by generation, allocation by type) and prints each step's pauses by
 # generation, their mark and compaction phases, the promoted bytes and the sampled allocations by our code's frame and
@@ -28,12 +31,23 @@ vhost=bench-b2bua
 base="${BASE_PORT:-26000}"
 sig_port=$base; kam_port=$((base + 10)); uas_port=$((base + 20)); uac_port=$((base + 30))
 sig_http=$((base + 81)); policy_http=$((base + 83))
+services=(Policy Signaling)
+[ "${ALL_SERVICES:-0}" != 1 ] || services+=(Transfer CallHistory Media Webhooks)
 work="$(mktemp -d)"
 pids=()
 
 cd "$root"
 source scripts/lib/infra.sh
 ensure_infrastructure kamailio
+database=$TRUNK_DB_NAME
+if [ "${ALL_SERVICES:-0}" = 1 ]; then
+  # CallHistory keeps what it stores: a database and queues of the run's own.
+  database=trunk_bench_b2bua
+  psql_admin() { PGPASSWORD=$TRUNK_DB_PASSWORD psql -h 127.0.0.1 -U "$TRUNK_DB_USER" -d "$TRUNK_DB_NAME" -qAtc "$1"; }
+  psql_admin "DROP DATABASE IF EXISTS $database WITH (FORCE)"
+  psql_admin "CREATE DATABASE $database"
+  rabbitmqctl_local delete_vhost "$vhost" >/dev/null 2>&1 || true
+fi
 rabbitmqctl_local list_vhosts | grep -qx "$vhost" || rabbitmqctl_local add_vhost "$vhost"
 rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
 
@@ -46,7 +60,7 @@ trap cleanup EXIT
 
 # SKIP_BUILD=1 runs the Release builds already there (the shared build lock can be held for minutes).
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  for service in Policy Signaling; do
+  for service in "${services[@]}"; do
     flock /tmp/trunk-build.lock dotnet build "services/$service/Trunk.$service.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
   done
 fi
@@ -56,7 +70,8 @@ fi
 
 bus_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$vhost RabbitMq__Username=$TRUNK_RABBIT_USER
   RabbitMq__Password=$TRUNK_RABBIT_PASSWORD ASPNETCORE_ENVIRONMENT=Production
-  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=5432;Database=$TRUNK_DB_NAME;Username=$TRUNK_DB_USER;Password=$TRUNK_DB_PASSWORD")
+  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=5432;Database=$database;Username=$TRUNK_DB_USER;Password=$TRUNK_DB_PASSWORD"
+  Postgres__ApplySchemaOnStart=true)
 
 start_host() { # service http-port settings...
   local service=$1 port=$2 build; shift 2
@@ -76,6 +91,11 @@ start_host() { # service http-port settings...
 
 start_host Policy $policy_http Policy__SeedDemoData=false
 policy_pid=${pids[-1]}
+port=$((base + 84))
+for service in "${services[@]:2}"; do
+  start_host "$service" $port
+  port=$((port + 1))
+done
 account=$(cat /proc/sys/kernel/random/uuid)
 did="+4930$(shuf -i 10000000-99999999 -n 1)"
 curl -fsS -X POST "http://127.0.0.1:$policy_http/accounts" -H 'Content-Type: application/json' \
@@ -124,8 +144,9 @@ hz=$(getconf CLK_TCK)
 
 counters="${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}"
 
-# run NAME PORT RATE PID [dotnet] -> prints "ok failed cps cpu p50 p99 pairs load" and, for a .NET relay, what
-# gc_counters.py prints for the step (dotnet-counters, System.Runtime, 1 s)
+# run NAME PORT RATE PID [dotnet] -> prints "ok failed cps cpu p50 p99 pairs p99.9 max load rss" (rss: a .NET relay's peak
+# resident memory in MB since it started; n/a for Kamailio, whose work is in its children) and, for a .NET relay, what gc_counters.py prints for the step
+# (dotnet-counters, System.Runtime, 1 s)
 run() {
   local name=$1 port=$2 rate=$3 pid=$4 dotnet=${5:-} calls=$(( $3 * duration ))
   local cap="$work/$name-$rate.cap" gc="" counting=""
@@ -167,7 +188,9 @@ run() {
     wait "$counting" 2>/dev/null || true
     gc=$(python3 "$here/gc_counters.py" "$work/$name-$rate.csv" "$rate" 2>/dev/null || echo "n/a n/a n/a n/a n/a n/a n/a")
   fi
-  echo "${ok:-0} ${bad:-?} $cps $cpu $lat $load0 $gc"
+  local rss=n/a
+  [ -z "$dotnet" ] || rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo n/a)
+  echo "${ok:-0} ${bad:-?} $cps $cpu $lat $load0 ${rss:-n/a} $gc"
 }
 
 # One call through each first: Signaling caches the DID's trunk, both relays warm up.
@@ -178,18 +201,18 @@ done
 
 rows=""; best_b2bua=0; best_b2bua_lat=""; best_kamailio=0
 for rate in $kamailio_rates; do
-  read -r ok bad cps cpu p50 p99 pairs load <<<"$(run kamailio $kam_port "$rate" "$kamailio_pid")"
-  echo "kamailio $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load"
-  rows+="| Kamailio | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | – | – | – | $load |"$'\n'
+  read -r ok bad cps cpu p50 p99 pairs p999 max load rss <<<"$(run kamailio $kam_port "$rate" "$kamailio_pid")"
+  echo "kamailio $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms p99.9 $p999 ms max $max ms ($pairs pairs), load $load"
+  rows+="| Kamailio | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $p999 | $max | $rss | – | – | – | $load |"$'\n'
   [ "$bad" = "0" ] || break
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
   best_kamailio=$rate
 done
 for rate in $b2bua_rates; do
-  read -r ok bad cps cpu p50 p99 pairs load kb pause pause_max gen0 gen1 gen2 gen2_mb <<<"$(run b2bua $sig_port "$rate" "$signaling_pid" dotnet)"
-  echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms ($pairs pairs), load $load;" \
-    "GC: ${kb:-?} KB allocated per call, ${pause:-?} s paused (longest second ${pause_max:-?} ms), collections gen0/1/2 ${gen0:-?}/${gen1:-?}/${gen2:-?}, gen2 ${gen2_mb:-?} MB"
-  rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | ${kb:-–} | ${pause:-–} | ${gen0:-–}/${gen1:-–}/${gen2:-–} | $load |"$'\n'
+  read -r ok bad cps cpu p50 p99 pairs p999 max load rss kb pause pause_max gen0 gen1 gen2 gen2_mb <<<"$(run b2bua $sig_port "$rate" "$signaling_pid" dotnet)"
+  echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms p99.9 $p999 ms max $max ms ($pairs pairs), load $load;" \
+    "GC: ${kb:-?} KB allocated per call, ${pause:-?} s paused (longest second ${pause_max:-?} ms), collections gen0/1/2 ${gen0:-?}/${gen1:-?}/${gen2:-?}, gen2 ${gen2_mb:-?} MB; peak RSS ${rss:-?} MB"
+  rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $p999 | $max | $rss | ${kb:-–} | ${pause:-–} | ${gen0:-–}/${gen1:-–}/${gen2:-–} | $load |"$'\n'
   [ -z "${GC_TRACE:-}" ] || dotnet bench/Trunk.GcPauses/bin/Release/net10.0/Trunk.GcPauses.dll --allocations "$GC_TRACE/b2bua-$rate.nettrace" || true
   [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling-host.log"; break; }
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
@@ -205,14 +228,14 @@ Run by \`bench/sipp/b2bua.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') ($(nproc) cor
 RabbitMQ, PostgreSQL and the SIPp peers). Each step offers a call rate for ${duration} s (calls of ${call_ms} ms:
 INVITE, 180, 200, ACK, BYE, 200) from one SIPp caller to one SIPp endpoint, through Kamailio 5.6 (tm, sl, rr,
 t_relay, 4 children) and then through Signaling (media passthrough; trunk from the real Policy over RabbitMQ; call
-events and SIP trace batches published to RabbitMQ with publisher confirms; logging at Warning). A step passes with 0
-failed calls and at least 90 % of the offered rate completed.
+events and SIP trace batches published to RabbitMQ with publisher confirms; logging at Warning). Services running:
+${services[*]}. A step passes with 0 failed calls and at least 90 % of the offered rate completed.
 
 **Highest rate with 0 failed calls: B2BUA $best_b2bua calls/s ($best_b2bua_lat INVITE in to INVITE out); Kamailio
 $best_kamailio calls/s; ratio B2BUA/Kamailio $ratio** (goals: ≥ 0.5, ≥ 300 calls/s, p99 < 5 ms at 300 calls/s).
 
-| relay | offered calls/s | successful | failed | completed calls/s | relay CPU (cores) | INVITE in→out p50 (ms) | p99 (ms) | allocated per call (KB) | GC pause in the step (s) | collections gen0/1/2 | load average (1 min) at start |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| relay | offered calls/s | successful | failed | completed calls/s | relay CPU (cores) | INVITE in→out p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | peak RSS (MB) | allocated per call (KB) | GC pause in the step (s) | collections gen0/1/2 | load average (1 min) at start |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 $rows
 Latency: dumpcap captured every INVITE on loopback (capture filter on the first payload bytes); the INVITE into the
 relay and the INVITE it sent to the endpoint are paired by the caller number (From user, one per call), first copy

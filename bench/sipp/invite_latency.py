@@ -2,7 +2,7 @@
 """INVITE in -> INVITE out latency from a loopback capture of INVITEs (pcap, Ethernet/IPv4/UDP as Linux writes lo).
 
 Usage: invite_latency.py CAPTURE.pcap IN_PORT OUT_PORT. Pairs the first INVITE to IN_PORT with the first INVITE to
-OUT_PORT that carries the same From user (the caller number) and prints "p50_ms p99_ms pairs".
+OUT_PORT that carries the same From user (the caller number) and prints "p50_ms p99_ms pairs p99.9_ms max_ms".
 """
 import re
 import sys
@@ -29,10 +29,10 @@ def main():
             first_out.setdefault(user, at)
     delays = sorted((first_out[u] - first_in[u]) * 1000 for u in first_out if u in first_in)
     if not delays:
-        print("n/a n/a 0")
+        print("n/a n/a 0 n/a n/a")
         return
     pick = lambda q: delays[max(0, int(len(delays) * q) - 1)]
-    print(f"{pick(0.50):.3f} {pick(0.99):.3f} {len(delays)}")
+    print(f"{pick(0.50):.3f} {pick(0.99):.3f} {len(delays)} {pick(0.999):.3f} {delays[-1]:.3f}")
 
 
 if __name__ == "__main__":
