@@ -26,23 +26,29 @@ public sealed class SippUasTests
         var from = NameAddress.Parse($"<sip:alice@{stack.ContactUri(protocol).Host}>");
 
         var codes = new List<int>();
-        for (var i = 0; i < Calls; i++)
+        for (var i = 0; i < Calls && codes.All(c => c == 200); i++)
         {
             codes.Add(await CallAsync(stack, protocol, target, from));
         }
 
+        // SIPp's own account of a failed call (its screen and errors) goes into the failure message.
         var (exitCode, output) = await sipp.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.All(codes, c => Assert.Equal(200, c));
+        Assert.True(codes.Count == Calls && codes.All(c => c == 200), $"calls ended {string.Join(", ", codes)}; sipp exit {exitCode}: {output}");
         Assert.True(exitCode == 0, $"sipp exit {exitCode}: {output}");
     }
 
+    /// <summary>One call: the INVITE's final status when it is not 200, else the BYE's.</summary>
     private static async Task<int> CallAsync(Trunk.Sip.Transactions.SipStack stack, SipTransportProtocol protocol, SipUri target, NameAddress from)
     {
         var invite = InitialRequests.Create(SipMethod.Invite, target, from, stack.ContactUri(protocol));
         Assert.True(SipDestination.TryFromUri(target, out var destination));
         var provisional = new List<int>();
         var answer = await stack.SendAsync(invite, destination, r => provisional.Add(r.StatusCode));
-        Assert.Equal(200, answer.StatusCode);
+        if (answer.StatusCode != 200)
+        {
+            return answer.StatusCode;
+        }
+
         Assert.True(Dialog.TryCreateAsUac(invite, answer, out var dialog));
         Assert.True(dialog!.TryGetDestination(out var next));
         await stack.SendAckAsync(dialog.CreateAck(invite.CSeq!.Number), next);
