@@ -342,12 +342,12 @@ public sealed partial class OutboxDispatcher : BackgroundService
     /// </summary>
     private async Task DeleteAsync(List<OutboxMessage> batch)
     {
-        _outboxTable ??= _store.Options.FindOrResolveDocumentType(typeof(OutboxMessage)).TableName.QualifiedName;
+        _outboxTable ??= OutboxMessage.Table(_store.Options);
         await using var connection = _store.Storage.Database.CreateConnection();
         await connection.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using var delete = new NpgsqlCommand($"delete from {_outboxTable} where id = any($1)", connection)
         {
-            Parameters = { new NpgsqlParameter { Value = batch.ConvertAll(message => message.Id).ToArray() } },
+            Parameters = { new NpgsqlParameter { Value = batch.Select(message => message.Id).ToArray() } },
         };
         await delete.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }

@@ -33,6 +33,13 @@ public sealed class OutboxMessage
     /// <summary>The W3C trace context of the handling that produced it: dispatched later, it still joins its call's trace.</summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>The outbox's table, as Marten names it in the store's schema.</summary>
+    public static string Table(IReadOnlyStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.FindOrResolveDocumentType(typeof(OutboxMessage)).TableName.QualifiedName;
+    }
+
     /// <summary>
     /// Adds <paramref name="messages"/> to the session's commit as one multi-row insert (the rows Marten would write, with
     /// its serializer: read back as documents), not a statement per row.
@@ -49,7 +56,7 @@ public sealed class OutboxMessage
         var options = session.DocumentStore.Options;
         var serializer = options.Serializer();
         session.QueueSqlCommand(
-            $"insert into {options.FindOrResolveDocumentType(typeof(OutboxMessage)).TableName.QualifiedName} (id, data, mt_dotnet_type) "
+            $"insert into {Table(options)} (id, data, mt_dotnet_type) "
             + "select id, data, ? from unnest(?::uuid[], ?::jsonb[]) as rows (id, data)",
             typeof(OutboxMessage).FullName!,
             messages.Select(message => message.Id).ToArray(),
