@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Trunk.ServiceDefaults.Hosting;
 
 namespace Trunk.Media.Control;
 
@@ -26,8 +27,6 @@ internal sealed partial class MediaDrain(
 
     /// <summary>How long the released legs' statistics may take to reach the bus before it stops.</summary>
     public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(3);
-
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     private readonly string _prefix = settings.Value.QueuePrefix ?? "";
     private readonly TimeSpan _timeout = settings.Value.DrainTimeout;
@@ -78,23 +77,8 @@ internal sealed partial class MediaDrain(
     }
 
     /// <summary>Waits until no leg is anchored or the drain timeout passed; true when none is left.</summary>
-    private async Task<bool> WaitForReleasesAsync(CancellationToken cancellationToken)
-    {
-        var deadline = time.GetUtcNow() + _timeout;
-        try
-        {
-            while (calls.AnchoredCount > 0 && time.GetUtcNow() < deadline)
-            {
-                await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The host's shutdown timeout cut the drain short: what is left is released by the caller.
-        }
-
-        return calls.AnchoredCount == 0;
-    }
+    private Task<bool> WaitForReleasesAsync(CancellationToken cancellationToken) =>
+        DrainWait.UntilAsync(() => calls.AnchoredCount == 0, time.GetUtcNow() + _timeout, time, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Stopping: the shared media queue is left to the other instances; relaying the {Count} calls anchored here until their legs are released, for up to {DrainTimeout} (Media:DrainTimeout)")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Trunk.Contracts;
+using Trunk.ServiceDefaults.Hosting;
 using Trunk.Signaling.Calls;
 using Trunk.Signaling.Settings;
 using Trunk.Sip.Messages;
@@ -18,8 +19,6 @@ internal sealed class SipDrain(SipEndpoint sip, CallRegistry calls, IOptions<Sip
     /// <summary>The reason phrase of the 503 a draining instance answers.</summary>
     public const string Reason = "Service Stopping";
 
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
-
     private long _deadline = long.MaxValue;
 
     /// <summary>The longest the calls up may go on once the drain began (<see cref="SipSettings.DrainTimeout"/>).</summary>
@@ -28,23 +27,11 @@ internal sealed class SipDrain(SipEndpoint sip, CallRegistry calls, IOptions<Sip
     public bool Draining => Interlocked.Read(ref _deadline) != long.MaxValue;
 
     /// <summary>Refuses new calls from now on and waits until the calls up have ended or the drain timeout passed; true when none is left.</summary>
-    public async Task<bool> DrainAsync(CancellationToken cancellationToken)
+    public Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + Timeout;
         Interlocked.Exchange(ref _deadline, deadline.UtcTicks);
-        try
-        {
-            while (calls.Count > 0 && time.GetUtcNow() < deadline)
-            {
-                await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The host's shutdown timeout cut the drain short: what is left is ended by the caller.
-        }
-
-        return calls.Count == 0;
+        return DrainWait.UntilAsync(() => calls.Count == 0, deadline, time, cancellationToken);
     }
 
     /// <summary>Answers a request that would start something new (a call, a probe) 503, with Retry-After of the time left to drain.</summary>
