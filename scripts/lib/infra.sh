@@ -111,8 +111,14 @@ start_rabbitmq() {
             sleep 0.5
         done
     fi
-    # The ping can answer before boot ends: always await start-up.
-    rabbitmqctl_local await_startup --timeout 60
+    # The ping can answer before boot ends: always await start-up. Boot recovers every durable queue of every virtual
+    # host, which takes well over a minute on a machine that kept the queues of many test runs; a boot that does not
+    # end says why in the node's log, so its end is shown.
+    if ! rabbitmqctl_local await_startup --timeout "${TRUNK_RABBIT_BOOT_TIMEOUT:-300}"; then
+        log "RabbitMQ did not finish booting in ${TRUNK_RABBIT_BOOT_TIMEOUT:-300} s; the end of its log:"
+        tail -n 40 "/var/log/rabbitmq/rabbit@$(hostname -s).log" >&2 || true
+        return 1
+    fi
     # Transfer's saga shards sit behind a consistent-hash exchange (docs/ARCHITECTURE.md, "The Transfer saga").
     as_root env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
         rabbitmq-plugins -q enable rabbitmq_consistent_hash_exchange >/dev/null
