@@ -71,13 +71,14 @@ common_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$
   Logging__Console__FormatterName=simple "Logging__Console__FormatterOptions__TimestampFormat=HH:mm:ss.fff ")
 
 # The settings that make a variant, per service: variant_env VARIANT SERVICE. Variants: before (the code before the
-# tuning, from $BEFORE_ROOT), one-queue (today's code, the saga on one queue), sharded (today's code, 4 shards),
+# tuning, from $BEFORE_ROOT), one-queue (today's code, the saga on one queue), sharded (today's code, 4 shards), cqv2
+# (sharded, every queue of the virtual host a version 2 classic queue, by a RabbitMQ policy),
 # shards16 (today's code, 16 shards), workstation-gc (today's code, every service on the workstation garbage collector,
 # non-concurrent).
 variant_env() {
   case "$1:$2" in
     one-queue:Transfer) echo "Transfer__SagaShards=1" ;;
-    sharded:Transfer) echo "Transfer__SagaShards=4" ;;
+    sharded:Transfer | cqv2:Transfer) echo "Transfer__SagaShards=4" ;;
     shards16:Transfer) echo "Transfer__SagaShards=16" ;;
     workstation-gc:*) echo "DOTNET_gcServer=0 DOTNET_gcConcurrent=0" ;;
   esac
@@ -123,6 +124,7 @@ start_trunk() { # variant -> sets did, domain
   rabbitmqctl_local delete_vhost "$vhost" >/dev/null 2>&1 || true
   rabbitmqctl_local add_vhost "$vhost" >/dev/null
   rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*" >/dev/null
+  [ "$variant" != cqv2 ] || rabbitmqctl_local set_policy -p "$vhost" --apply-to queues classic-v2 '.*' '{"queue-version":2}' >/dev/null
   start_host "$variant" Policy $policy_http Policy__SeedDemoData=false
   wait_ready Policy $policy_http
   start_host "$variant" Transfer $transfer_http
