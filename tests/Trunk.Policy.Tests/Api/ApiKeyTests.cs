@@ -66,6 +66,8 @@ public sealed class ApiKeyTests
         {
             ["RabbitMq__VirtualHost"] = TestInfrastructure.RabbitVirtualHost + "-hosts",
             ["Policy__SeedDemoData"] = "false",
+            // Its requests read the accounts' tables, which a fresh database (CI's first run) has only once a host creates them.
+            ["Postgres__ApplySchemaOnStart"] = "true",
         };
         foreach (var (key, value) in settings)
         {

@@ -96,6 +96,9 @@ public sealed class SignalingFixture : IAsyncLifetime
         ["Sip__EndpointResponseTimeout"] = "00:00:01",
         ["Sip__CallsPerSecondPerSource"] = "2000",
         ["Transfer__DecisionTimeout"] = DecisionTimeout,
+        // A first look-up in a cold run (every test project starting at once on two cores) took over the 2 s default.
+        ["Sip__TrunkLookupTimeout"] = "00:00:10",
+        ["Transfer__RulesLookupTimeout"] = "00:00:10",
         ["Sip__TrunkLookupAddress"] = $"queue:{PolicyQueue}",
         ["Transfer__RulesLookupAddress"] = $"queue:{PolicyQueue}",
         // No Media service runs here: an anchored trunk's allocation goes to a queue nobody reads and times out.
