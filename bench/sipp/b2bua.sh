@@ -53,6 +53,7 @@ rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*
 
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  stop_background_jobs
   wait 2>/dev/null || true
   rm -rf "$work"
 }

@@ -44,6 +44,7 @@ stop_services() {
 }
 cleanup() {
   stop_services
+  stop_background_jobs
   [ -n "${WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT

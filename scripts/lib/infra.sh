@@ -59,6 +59,17 @@ without_inherited_fds() {
     )
 }
 
+# Stops what a script started in the background and still runs (SIPp peers, a capture, a subshell around one), for its
+# EXIT trap: a benchmark stopped early otherwise leaves them running, and a capture left running keeps the descriptors
+# it inherited, such as the lock of `flock /tmp/trunk-bench.lock`, so the next benchmark waits for ever.
+stop_background_jobs() {
+    local job
+    for job in $(jobs -p); do
+        pkill -P "$job" 2>/dev/null || true
+        kill "$job" 2>/dev/null || true
+    done
+}
+
 postgres_version() {
     ls /etc/postgresql | sort -n | tail -n 1
 }
