@@ -73,13 +73,15 @@ common_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$
 
 # The settings that make a variant, per service: variant_env VARIANT SERVICE. Variants: before (the code before the
 # tuning, from $BEFORE_ROOT), one-queue (today's code, the saga on one queue), sharded (today's code, 4 shards), cqv2
-# (sharded, every queue of the virtual host a version 2 classic queue, by a RabbitMQ policy),
+# (sharded, every queue of the virtual host a version 2 classic queue, by a RabbitMQ policy), signaling-wks (sharded,
+# Signaling on the workstation garbage collector instead of the server one its project file sets),
 # shards16 (today's code, 16 shards), workstation-gc (today's code, every service on the workstation garbage collector,
 # non-concurrent).
 variant_env() {
   case "$1:$2" in
     one-queue:Transfer) echo "Transfer__SagaShards=1" ;;
-    sharded:Transfer | cqv2:Transfer) echo "Transfer__SagaShards=4" ;;
+    sharded:Transfer | cqv2:Transfer | signaling-wks:Transfer) echo "Transfer__SagaShards=4" ;;
+    signaling-wks:Signaling) echo "DOTNET_gcServer=0" ;;
     shards16:Transfer) echo "Transfer__SagaShards=16" ;;
     workstation-gc:*) echo "DOTNET_gcServer=0 DOTNET_gcConcurrent=0" ;;
   esac
