@@ -142,7 +142,9 @@ public sealed class NotifyTests(SignalingFixture fixture)
             target: Scenario.Write("uas_rings_until_cancel.xml", Values()),
             endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing").Replace("terminated;reason=noresource", "active", StringComparison.Ordinal),
             callerScenario: "caller_hangs_up.xml",
-            holdMs: 1200);
+            // The caller must still be there when the target rings: a CI run under load took over 1.2 s to dial it (the
+            // saga double's commands come over the bus); the target rings until CANCEL, its ring timeout is 10 s.
+            holdMs: 4000);
 
         Assert.Equal(487, (await call.WaitForAsync<TargetFailed>()).SipCode);
         Assert.Equal("caller_hangup", (await call.WaitForAsync<CallEnded>()).HangupCause);
