@@ -10,6 +10,8 @@
 # workstation collector it had before 2026-11-28, "DOTNET_GCGen0MaxBudget=0x1000000" another gen0 budget; hex values).
 # SIGNALING_BUILD runs another build output of Signaling (a copy of an older tree's bin/Release/net10.0) for a
 # before/after in one run.
+# SIGNALING_NICE=n runs Signaling at that nice value (-10: ahead of every other process when the cores are full, as a
+# deployment would give the real-time signalling a higher CPU weight; below 0 needs root).
 # SIP_TRACE=false creates the bench trunk with SIP tracing off (to measure what the trace costs).
 # ALL_SERVICES=1 also runs Transfer, CallHistory (which stores every call's events and SIP trace), Media and Webhooks,
 # as a deployment does, on a database of the bench's own (dropped and made again) and a fresh virtual host.
@@ -17,7 +19,7 @@
 # verbose level) into dir/b2bua-RATE.nettrace (GC pauses by generation, allocation by type) and prints each step's pauses by
 # generation, their mark and compaction phases, the promoted bytes and the sampled allocations by our code's frame and
 # by type (bench/Trunk.GcPauses): tracing slows Signaling, so these steps' latencies are not figures.
-# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIP_TRACE=false] [GC_TRACE=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIGNALING_NICE=n] [SIP_TRACE=false] [GC_TRACE=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -46,9 +48,12 @@ if [ "${ALL_SERVICES:-0}" = 1 ]; then
   psql_admin() { PGPASSWORD=$TRUNK_DB_PASSWORD psql -h 127.0.0.1 -U "$TRUNK_DB_USER" -d "$TRUNK_DB_NAME" -qAtc "$1"; }
   psql_admin "DROP DATABASE IF EXISTS $database WITH (FORCE)"
   psql_admin "CREATE DATABASE $database"
-  rabbitmqctl_local delete_vhost "$vhost" >/dev/null 2>&1 || true
 fi
-rabbitmqctl_local list_vhosts | grep -qx "$vhost" || rabbitmqctl_local add_vhost "$vhost"
+# A virtual host of the run's own, made again: an ALL_SERVICES run leaves its consumers' queues bound, and a later run
+# without those consumers would pile every event into them (854,000 messages in callhistory-events after seven runs,
+# with RabbitMQ's paging competing for the cores the B2BUA is measured on).
+rabbitmqctl_local delete_vhost "$vhost" >/dev/null 2>&1 || true
+rabbitmqctl_local add_vhost "$vhost"
 rabbitmqctl_local set_permissions -p "$vhost" "$TRUNK_RABBIT_USER" ".*" ".*" ".*"
 
 cleanup() {
@@ -80,7 +85,9 @@ start_host() { # service http-port settings...
   [ "$service" = Signaling ] && build="${SIGNALING_BUILD:-$build}"
   # A copy of the build output: a build during the run (the tree is shared) must not replace a running host's files.
   cp -r "$build" "$work/$service"
-  (cd "$work/$service" && exec env "${bus_env[@]}" Urls="http://127.0.0.1:$port" "$@" dotnet "Trunk.$service.dll") \
+  local nice=0
+  [ "$service" = Signaling ] && nice="${SIGNALING_NICE:-0}"
+  (cd "$work/$service" && exec nice -n "$nice" env "${bus_env[@]}" Urls="http://127.0.0.1:$port" "$@" dotnet "Trunk.$service.dll") \
     >"$work/$service-host.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do
