@@ -76,13 +76,11 @@ common_env=(RabbitMq__Host=127.0.0.1 RabbitMq__Port=5672 RabbitMq__VirtualHost=$
 # (sharded, every queue of the virtual host a version 2 classic queue, by a RabbitMQ policy), signaling-wks (sharded,
 # Signaling on the workstation garbage collector instead of the server one its project file sets),
 # shards16 (today's code, 16 shards), workstation-gc (today's code, every service on the workstation garbage collector,
-# non-concurrent), no-spin (sharded, every service's idle thread-pool workers sleeping at once instead of spinning).
+# non-concurrent).
 variant_env() {
   case "$1:$2" in
     one-queue:Transfer) echo "Transfer__SagaShards=1" ;;
     sharded:Transfer | cqv2:Transfer | signaling-wks:Transfer) echo "Transfer__SagaShards=4" ;;
-    no-spin:Transfer) echo "Transfer__SagaShards=4 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" ;;
-    no-spin:*) echo "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" ;;
     signaling-wks:Signaling) echo "DOTNET_gcServer=0" ;;
     shards16:Transfer) echo "Transfer__SagaShards=16" ;;
     workstation-gc:*) echo "DOTNET_gcServer=0 DOTNET_gcConcurrent=0" ;;
