@@ -150,6 +150,13 @@ cpu_ticks() {
 }
 hz=$(getconf CLK_TCK)
 
+# The GC columns come from dotnet-counters (GC_TRACE's from dotnet-trace): global .NET tools that a fresh machine lacks.
+ensure_dotnet_tool() { # tool
+  [ -x "$HOME/.dotnet/tools/$1" ] || dotnet tool install -g "$1" >/dev/null ||
+    echo "warning: dotnet tool install -g $1 failed: its figures will read ?"
+}
+[ -n "${DOTNET_COUNTERS:-}" ] || ensure_dotnet_tool dotnet-counters
+[ -z "${GC_TRACE:-}" ] || [ -n "${DOTNET_TRACE:-}" ] || ensure_dotnet_tool dotnet-trace
 counters="${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}"
 
 # run NAME PORT RATE PID [dotnet] -> prints "ok failed cps cpu p50 p99 pairs p99.9 max load rss" (rss: a .NET relay's peak
