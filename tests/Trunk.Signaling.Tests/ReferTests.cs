@@ -1,3 +1,4 @@
+using System.Globalization;
 using Trunk.Contracts.Policy;
 using Trunk.Contracts.Transfers;
 using Trunk.Signaling.Tests.Support;
@@ -124,7 +125,8 @@ public sealed class ReferTests(SignalingFixture fixture)
     public async Task When_no_decision_comes_in_time_Should_answer_503_with_Retry_After_and_keep_the_call()
     {
         var call = await ReferAsync(TransferScript.Silent, Values(("REFER_HEADERS", Headers($"Refer-To: {Target}")), ("REFER_CODE", "503"),
-            ("REFER_RESPONSE_REGEX", "Retry-After: *[1-9]")), holdMs: 2500);
+            ("REFER_RESPONSE_REGEX", "Retry-After: *[1-9]")),
+            holdMs: (int)TimeSpan.Parse(SignalingFixture.DecisionTimeout, CultureInfo.InvariantCulture).TotalMilliseconds + 1500);
 
         Assert.Equal(503, (await call.WaitForAsync<ReferRejected>()).SipCode);
         Assert.Equal("caller_hangup", (await call.WaitForAsync<Contracts.Calls.CallEnded>()).HangupCause);
