@@ -3,43 +3,47 @@ using System.Net;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Sip.Messages;
+using Trunk.Sip.Transport;
 
 namespace Trunk.Signaling.Tracing;
 
 /// <summary>
 /// The SIP messages of one call not yet published; drained once the oldest has waited <see cref="SipTraceFlusher.MaxWait"/>
 /// and at the end of the call. A message is written in its wire form (UTF-8) straight into chunks from the
-/// <see cref="TraceChunkPool"/>, next to the end points it went between, and is written from there into the JSON of its
-/// batch when the batch is published (<see cref="TracedMessages"/>): what a call keeps while it lasts, and a batch while it
-/// waits for its turn, is pooled bytes the GC neither copies nor scans, and no text is made of them. The buffer is the messages'
-/// <see cref="IBufferWriter{T}"/> (explicitly, for <see cref="SipMessage.WriteTo"/>): a message always lies in one chunk,
-/// and one larger than a chunk gets an array of its own.
+/// <see cref="TraceChunkPool"/>, after a <see cref="CapturedMessage"/> header saying when and between which end points it
+/// went, and is written from there into the JSON of its batch when the batch is published (<see cref="TracedMessages"/>):
+/// what a call keeps while it lasts, and a batch while it waits for its turn, is pooled bytes the GC neither copies nor
+/// scans, and no text is made of them. Between drains a call holds no chunk. The buffer is the messages'
+/// <see cref="IBufferWriter{T}"/> (explicitly, for <see cref="SipMessage.WriteTo"/>): a message and its header always lie in
+/// one chunk, and one larger than a chunk gets an array of its own.
 /// </summary>
 internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
 {
-    /// <summary>A one-second call traces about 14 messages (7 on each leg).</summary>
-    private const int TypicalMessagesPerCall = 16;
-
     private readonly object _gate = new();
-    private readonly List<CapturedMessage> _pending = new(TypicalMessagesPerCall);
-    private readonly List<byte[]> _chunks = new(2);
+    private readonly List<TraceChunk> _filled = new(1);
     private DateTimeOffset _oldest;
+    private int _count;
     private byte[]? _chunk;
     private int _start;
     private int _position;
 
-    public void Add(DateTimeOffset at, LegSide leg, SipDirection direction, string transport, IPEndPoint local, IPEndPoint remote, SipMessage message)
+    public void Add(DateTimeOffset at, LegSide leg, SipDirection direction, SipTransportProtocol transport, IPEndPoint local, IPEndPoint remote,
+        SipMessage message)
     {
         lock (_gate)
         {
-            if (_pending.Count == 0)
+            if (_count == 0)
             {
                 _oldest = at;
             }
 
             _start = _position;
+            Room(CapturedMessage.Size);
+            _position += CapturedMessage.Size;
             message.WriteTo(this);
-            _pending.Add(new CapturedMessage(at, leg, direction, transport, local, remote, _chunk!, _start, _position - _start));
+            var length = _position - _start - CapturedMessage.Size;
+            new CapturedMessage(at, leg, direction, transport, local, remote, length).Write(_chunk.AsSpan(_start, CapturedMessage.Size));
+            _count++;
         }
     }
 
@@ -54,14 +58,15 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
     {
         lock (_gate)
         {
-            if (_pending.Count == 0 || _oldest > cutoff)
+            if (_count == 0 || _oldest > cutoff)
             {
                 return null;
             }
 
-            var drained = new TracedMessages([.. _pending], [.. _chunks], pool);
-            _pending.Clear();
-            _chunks.Clear();
+            _filled.Add(new TraceChunk(_chunk!, _position));
+            var drained = new TracedMessages([.. _filled], pool);
+            _filled.Clear();
+            _count = 0;
             _chunk = null;
             _start = _position = 0;
             return drained;
@@ -74,7 +79,10 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
 
     Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint) => Room(sizeHint).AsSpan(_position);
 
-    /// <summary>The chunk with at least <paramref name="sizeHint"/> bytes free after the message being written.</summary>
+    /// <summary>
+    /// The chunk with at least <paramref name="sizeHint"/> bytes free after the message being written (from
+    /// <see cref="_start"/>, its header included), which moves to a new chunk when the current one lacks the room.
+    /// </summary>
     private byte[] Room(int sizeHint)
     {
         sizeHint = Math.Max(sizeHint, 1);
@@ -85,11 +93,25 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
 
         var written = _position - _start;
         var next = written + sizeHint <= pool.ChunkSize ? pool.Rent() : new byte[written + sizeHint];
-        _chunk?.AsSpan(_start, written).CopyTo(next);
-        _chunks.Add(next);
+        if (_chunk is not null)
+        {
+            _chunk.AsSpan(_start, written).CopyTo(next);
+            if (_start > 0)
+            {
+                _filled.Add(new TraceChunk(_chunk, _start));
+            }
+            else
+            {
+                pool.Return(_chunk);
+            }
+        }
+
         _chunk = next;
         _start = 0;
         _position = written;
         return next;
     }
 }
+
+/// <summary>A chunk of captured messages, each a <see cref="CapturedMessage"/> header and its wire form, in its first <see cref="Used"/> bytes.</summary>
+internal readonly record struct TraceChunk(byte[] Bytes, int Used);

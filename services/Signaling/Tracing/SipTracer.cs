@@ -18,6 +18,6 @@ internal sealed class SipTracer(TimeProvider time)
             return;
         }
 
-        call.Trace.Add(time.GetUtcNow(), leg, direction, protocol.ToViaToken(), local, remote, message);
+        call.Trace.Add(time.GetUtcNow(), leg, direction, protocol, local, remote, message);
     }
 }

@@ -1,17 +1,18 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using MassTransit.Serialization;
 using Trunk.Contracts;
 using Trunk.Contracts.Calls;
+using Trunk.Sip.Transport;
 
 namespace Trunk.Signaling.Tracing;
 
 /// <summary>
 /// SIP messages drained from a call's <see cref="SipTraceBuffer"/>: their wire forms in the pooled chunks they were
-/// written into, and what each crossed the wire between. Written once, as the JSON array of
-/// <see cref="TracedSipMessage"/> that MassTransit's serializer would write; the chunks go back to the pool then.
+/// written into, each after the header saying what it crossed the wire between (<see cref="CapturedMessage"/>). Written
+/// once, as the JSON array of <see cref="TracedSipMessage"/> that MassTransit's serializer would write; the chunks go back
+/// to the pool then.
 /// </summary>
 internal sealed class TracedMessages
 {
@@ -23,54 +24,65 @@ internal sealed class TracedMessages
     private static readonly JsonEncodedText RemoteAddressName = SipTraceBatch.Name(nameof(TracedSipMessage.RemoteAddress));
     private static readonly JsonEncodedText RawName = SipTraceBatch.Name(nameof(TracedSipMessage.Raw));
 
-    private readonly CapturedMessage[] _messages;
+    private readonly TraceChunk[] _chunks;
     private readonly TraceChunkPool _pool;
-    private byte[][]? _chunks;
+    private int _written;
 
-    public TracedMessages(CapturedMessage[] messages, byte[][] chunks, TraceChunkPool pool)
+    public TracedMessages(TraceChunk[] chunks, TraceChunkPool pool)
     {
-        _messages = messages;
         _chunks = chunks;
         _pool = pool;
     }
-
-    public int Count => _messages.Length;
 
     /// <summary>Writes the messages as a JSON array, once, and gives their chunks back to the pool.</summary>
     public void WriteTo(Utf8JsonWriter json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var chunks = Interlocked.Exchange(ref _chunks, null)
-            ?? throw new InvalidOperationException("The traced messages were written already; their chunks are back in the pool.");
+        if (Interlocked.Exchange(ref _written, 1) != 0)
+        {
+            throw new InvalidOperationException("The traced messages were written already; their chunks are back in the pool.");
+        }
+
         try
         {
             json.WriteStartArray();
-            foreach (var m in _messages)
+            foreach (var chunk in _chunks)
             {
-                json.WriteStartObject();
-                json.WritePropertyName(AtName);
-                JsonSerializer.Serialize(json, m.At, SystemTextJsonMessageSerializer.Options);
-                json.WritePropertyName(LegName);
-                JsonSerializer.Serialize(json, m.Leg, SystemTextJsonMessageSerializer.Options);
-                json.WritePropertyName(DirectionName);
-                JsonSerializer.Serialize(json, m.Direction, SystemTextJsonMessageSerializer.Options);
-                json.WriteString(TransportName, m.Transport);
-                json.WriteString(LocalAddressName, m.Local.ToString());
-                json.WriteString(RemoteAddressName, m.Remote.ToString());
-                json.WritePropertyName(RawName);
-                WriteRaw(json, m.Chunk.AsSpan(m.Offset, m.Length));
-                json.WriteEndObject();
+                for (var at = 0; at < chunk.Used;)
+                {
+                    var m = CapturedMessage.Read(chunk.Bytes.AsSpan(at, CapturedMessage.Size));
+                    at += CapturedMessage.Size;
+                    WriteMessage(json, m, chunk.Bytes.AsSpan(at, m.Length));
+                    at += m.Length;
+                }
             }
 
             json.WriteEndArray();
         }
         finally
         {
-            foreach (var chunk in chunks)
+            foreach (var chunk in _chunks)
             {
-                _pool.Return(chunk);
+                _pool.Return(chunk.Bytes);
             }
         }
+    }
+
+    private static void WriteMessage(Utf8JsonWriter json, CapturedMessage m, ReadOnlySpan<byte> wire)
+    {
+        json.WriteStartObject();
+        json.WritePropertyName(AtName);
+        JsonSerializer.Serialize(json, m.At, SystemTextJsonMessageSerializer.Options);
+        json.WritePropertyName(LegName);
+        JsonSerializer.Serialize(json, m.Leg, SystemTextJsonMessageSerializer.Options);
+        json.WritePropertyName(DirectionName);
+        JsonSerializer.Serialize(json, m.Direction, SystemTextJsonMessageSerializer.Options);
+        json.WriteString(TransportName, m.Transport.ToViaToken());
+        json.WriteString(LocalAddressName, m.Local.ToString());
+        json.WriteString(RemoteAddressName, m.Remote.ToString());
+        json.WritePropertyName(RawName);
+        WriteRaw(json, wire);
+        json.WriteEndObject();
     }
 
     /// <summary>
@@ -90,7 +102,3 @@ internal sealed class TracedMessages
         json.WriteStringValue(Encoding.UTF8.GetString(wire).Replace('\0', '\u2400'));
     }
 }
-
-/// <summary>A traced message as kept until its batch is written: its wire form is <see cref="Length"/> bytes of a pooled chunk.</summary>
-internal readonly record struct CapturedMessage(DateTimeOffset At, LegSide Leg, SipDirection Direction, string Transport, IPEndPoint Local,
-    IPEndPoint Remote, byte[] Chunk, int Offset, int Length);

@@ -14,6 +14,7 @@ using Trunk.ServiceDefaults;
 using Trunk.ServiceDefaults.Messaging;
 using Trunk.Signaling.Tracing;
 using Trunk.Sip.Messages;
+using Trunk.Sip.Transport;
 using Trunk.Testing;
 using Trunk.Testing.Messaging;
 
@@ -92,17 +93,17 @@ public sealed class PublishedEnvelopeTests
         var at = DateTimeOffset.UtcNow;
         var local = new IPEndPoint(IPAddress.Loopback, 5060);
         var remote = new IPEndPoint(IPAddress.Parse("::1"), 5070);
-        var pool = new TraceChunkPool(chunkSize: 256, maxKept: 8);
+        var pool = new TraceChunkPool(chunkSize: 512, maxKept: 8);
         var buffer = new SipTraceBuffer(pool);
         SipMessage[] wire =
         [
             SipMessageParser.Parse(Encoding.UTF8.GetBytes(
                 "INVITE sip:+4940123@trunk SIP/2.0\r\nFrom: <sip:+4930123@carrier>;tag=1\r\nSubject: ümlaut & <angle>\r\nCall-ID: a\r\n\r\n")),
-            SipMessageParser.Parse(Encoding.UTF8.GetBytes("SIP/2.0 200 OK\r\nCall-ID: a\r\nContent-Length: 400\r\n\r\n" + new string('v', 400))),
+            SipMessageParser.Parse(Encoding.UTF8.GetBytes("SIP/2.0 200 OK\r\nCall-ID: a\r\nContent-Length: 1000\r\n\r\n" + new string('v', 1000))),
         ];
         foreach (var message in wire)
         {
-            buffer.Add(at, LegSide.Caller, SipDirection.Received, "UDP", local, remote, message);
+            buffer.Add(at, LegSide.Caller, SipDirection.Received, SipTransportProtocol.Udp, local, remote, message);
         }
 
         var consumed = new Consumed();
@@ -119,7 +120,7 @@ public sealed class PublishedEnvelopeTests
         Assert.Equal(Json(expected), Json(delivery.Message));
         Assert.True(delivery.Persistent);
         Assert.Equal(CallRoutingKey.Of(call), delivery.RoutingKey);
-        // Written into the envelope, the messages gave their chunks (one of them is the 200's own array) back to the pool.
+        // Written into the envelope, the messages gave their chunk back to the pool; the 200, larger than a chunk, had an array of its own.
         Assert.Equal(1, pool.Kept);
     }
 

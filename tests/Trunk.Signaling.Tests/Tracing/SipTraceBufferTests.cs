@@ -7,6 +7,7 @@ using Trunk.Contracts;
 using Trunk.Contracts.Calls;
 using Trunk.Signaling.Tracing;
 using Trunk.Sip.Messages;
+using Trunk.Sip.Transport;
 
 namespace Trunk.Signaling.Tests.Tracing;
 
@@ -20,6 +21,7 @@ public sealed class SipTraceBufferTests
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
     private static readonly IPEndPoint Local = new(IPAddress.Loopback, 5060);
     private static readonly IPEndPoint Remote = new(IPAddress.Loopback, 5080);
+    private static readonly IPEndPoint RemoteV6 = new(IPAddress.Parse("fe80::1%3"), 5080);
 
     [Fact]
     public void When_the_oldest_message_has_not_waited_until_the_cutoff_Should_keep_every_message()
@@ -76,7 +78,7 @@ public sealed class SipTraceBufferTests
     [Fact]
     public void When_messages_fill_several_chunks_and_one_is_larger_than_a_chunk_Should_hand_each_over_whole_and_in_order()
     {
-        var pool = new TraceChunkPool(chunkSize: 128, maxKept: 8);
+        var pool = new TraceChunkPool(chunkSize: 256, maxKept: 8);
         var buffer = new SipTraceBuffer(pool);
         SipMessage[] messages =
         [
@@ -97,7 +99,7 @@ public sealed class SipTraceBufferTests
     [Fact]
     public void When_drained_messages_are_written_Should_give_their_chunks_back_for_the_next_call_without_mixing_their_messages()
     {
-        var pool = new TraceChunkPool(chunkSize: 128, maxKept: 8);
+        var pool = new TraceChunkPool(chunkSize: 256, maxKept: 8);
         var first = new SipTraceBuffer(pool);
         Add(first, Start, Invite());
         Add(first, Start, Message("SIP/2.0 180 Ringing\r\nCall-ID: a\r\n\r\n"));
@@ -124,12 +126,12 @@ public sealed class SipTraceBufferTests
             + "Subject: ümlaut & <angle> \u2603\r\nCall-ID: a\r\n\r\n");
         var bye = Message("BYE sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n");
         Add(buffer, Start, invite);
-        buffer.Add(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, "TCP", Remote, Local, bye);
+        buffer.Add(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, SipTransportProtocol.Tcp, RemoteV6, Local, bye);
 
         TracedSipMessage[] expected =
         [
             new(Start, LegSide.Caller, SipDirection.Received, "UDP", "127.0.0.1:5060", "127.0.0.1:5080", invite.ToString()),
-            new(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, "TCP", "127.0.0.1:5080", "127.0.0.1:5060", bye.ToString()),
+            new(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, "TCP", "[fe80::1%3]:5080", "127.0.0.1:5060", bye.ToString()),
         ];
         Assert.Equal(Written(json => JsonSerializer.Serialize(json, expected, SystemTextJsonMessageSerializer.Options)), Written(buffer.Drain()));
     }
@@ -177,5 +179,5 @@ public sealed class SipTraceBufferTests
     private static SipMessage Message(string text) => SipMessageParser.Parse(Encoding.UTF8.GetBytes(text));
 
     private static void Add(SipTraceBuffer buffer, DateTimeOffset at, SipMessage message) =>
-        buffer.Add(at, LegSide.Caller, SipDirection.Received, "UDP", Local, Remote, message);
+        buffer.Add(at, LegSide.Caller, SipDirection.Received, SipTransportProtocol.Udp, Local, Remote, message);
 }
