@@ -22,7 +22,9 @@ public sealed class NotifyTests(SignalingFixture fixture)
     public async Task When_the_target_answers_Should_notify_100_180_200_bridge_the_caller_and_BYE_the_endpoint()
     {
         var call = await TransferAsync(
-            target: Scenario.Write("uas_answers.xml", Values(("INVITE_REGEX", @"Referred-By: .sip:\+4930555000@pbx\.example"))),
+            // Media passes through: the target's INVITE offers the caller's SDP (caller_transferred.xml's o= line).
+            target: Scenario.Write("uas_answers.xml",
+                Values(("INVITE_REGEX", @"Referred-By: .sip:\+4930555000@pbx\.example(.|[\r\n])*o=user1 53655765 2353687637 "))),
             endpointNotifies: Notifies("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"),
             callerScenario: "caller_transferred.xml");
 

@@ -21,7 +21,23 @@ internal sealed class Call(
 
     public TrunkSettings Trunk { get; } = trunk;
 
-    public IncomingRequest CallerInvite { get; } = callerInvite;
+    private IncomingRequest? _callerInvite = callerInvite;
+
+    /// <summary>
+    /// The caller's INVITE and its server transaction, until the caller has its 2xx (<see cref="ReleaseCallerInvite"/>):
+    /// an answered call lasts minutes, and what it holds for them is copied by every collection that finds it alive.
+    /// What the call reads of the INVITE later is kept on its own (<see cref="SipCallId"/>, <see cref="CallerOffer"/>).
+    /// </summary>
+    public IncomingRequest CallerInvite =>
+        Volatile.Read(ref _callerInvite) ?? throw new InvalidOperationException($"Call {Id}: the caller's INVITE was answered and released.");
+
+    /// <summary>The body of the caller's INVITE (its SDP offer, or empty), offered on as it is when media passes through.</summary>
+    public ReadOnlyMemory<byte> CallerOffer { get; } = callerInvite.Request.Body;
+
+    /// <summary>The Content-Type of <see cref="CallerOffer"/>.</summary>
+    public string? CallerOfferType { get; } = callerInvite.Request.ContentType;
+
+    public string SipCallId { get; } = callerInvite.Request.CallId ?? string.Empty;
 
     public string CallerNumber { get; } = callerNumber;
 
@@ -66,7 +82,8 @@ internal sealed class Call(
     /// <summary>The call's trace (its inbound INVITE's span): later requests and events of the call join it.</summary>
     public ActivityContext TraceContext { get; set; }
 
-    public string SipCallId => CallerInvite.Request.CallId ?? string.Empty;
+    /// <summary>Drops the caller's INVITE once its 2xx is out: nothing responds to it any more.</summary>
+    public void ReleaseCallerInvite() => Volatile.Write(ref _callerInvite, null);
 
     public Leg? LegOf(LegSide side) => side switch
     {

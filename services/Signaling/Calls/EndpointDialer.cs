@@ -84,7 +84,7 @@ internal sealed partial class EndpointDialer(
     /// </summary>
     private async Task<bool> AnchorCallerAsync(Call call)
     {
-        var offer = call.CallerInvite.Request.Body;
+        var offer = call.CallerOffer;
         if (call.Trunk.Media != MediaMode.Anchored || offer.IsEmpty)
         {
             return true;
@@ -212,7 +212,7 @@ internal sealed partial class EndpointDialer(
             LogMediaFailed(call.Id, call.SipCallId, sdp.FailureCode, sdp.Reason);
             lock (call.Gate)
             {
-                leg.Answered = true;
+                leg.Answer();
             }
 
             sip.Respond(call, LegSide.Caller, call.CallerInvite, sdp.FailureCode);
@@ -226,9 +226,9 @@ internal sealed partial class EndpointDialer(
         var now = time.GetUtcNow();
         lock (call.Gate)
         {
-            leg.Answered = true;
+            leg.Answer();
             leg.RemoteSdp = answer.Body;
-            call.Caller.RemoteSdp = call.CallerInvite.Request.Body;
+            call.Caller.RemoteSdp = call.CallerOffer;
             call.Caller.Answered = true;
             call.AnsweredAt = now;
         }
@@ -246,6 +246,8 @@ internal sealed partial class EndpointDialer(
             await terminator.EndAsync(call, LegSide.Caller, 487, null, HangupCauses.CallerCancelled).ConfigureAwait(false);
             return;
         }
+
+        call.ReleaseCallerInvite();
 
         events.Publish(new CallAnswered(call.Id, now, identity.InstanceId, invite.RequestUri.ToString(), now - call.ReceivedAt));
         LogAnswered(call.Id, call.SipCallId, invite.CallId ?? string.Empty);

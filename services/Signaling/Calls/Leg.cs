@@ -16,7 +16,10 @@ internal sealed class Leg(LegSide side, SipDestination destination)
 
     public Dialog? Dialog { get; set; }
 
-    /// <summary>Our INVITE with the Via it went out with (from its first provisional response), needed to CANCEL it (§9.1).</summary>
+    /// <summary>
+    /// Our INVITE with the Via it went out with (from its first provisional response), needed to CANCEL it (§9.1) until it
+    /// is answered (<see cref="Answer"/>).
+    /// </summary>
     public SipRequest? SentInvite { get; set; }
 
     /// <summary>A CANCEL is due as soon as a provisional response makes it possible (§9.1).</summary>
@@ -37,6 +40,13 @@ internal sealed class Leg(LegSide side, SipDestination destination)
     public bool Answered { get; set; }
 
     public bool Ended { get; set; }
+
+    /// <summary>Our INVITE was answered: it can no longer be CANCELled, and the request is not kept for the rest of the call.</summary>
+    public void Answer()
+    {
+        Answered = true;
+        SentInvite = null;
+    }
 
     /// <summary>True once this leg's <c>LegHungUp</c> went out: a BYE crossing ours must not report the leg twice.</summary>
     public bool HangUpPublished { get; set; }

@@ -145,7 +145,7 @@ internal sealed partial class TargetDialer(
         bool callGone;
         lock (call.Gate)
         {
-            leg.Answered = true;
+            leg.Answer();
             leg.RemoteSdp = answer.Body;
             callGone = call.Ended || leg.Ended;
         }
