@@ -42,7 +42,7 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
             _position += CapturedMessage.Size;
             message.WriteTo(this);
             var length = _position - _start - CapturedMessage.Size;
-            new CapturedMessage(at, leg, direction, transport, local, remote, length).Write(_chunk.AsSpan(_start, CapturedMessage.Size));
+            CapturedMessage.Write(_chunk.AsSpan(_start, CapturedMessage.Size), at, leg, direction, transport, local, remote, length);
             _count++;
         }
     }

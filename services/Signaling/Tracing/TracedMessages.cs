@@ -50,10 +50,10 @@ internal sealed class TracedMessages
             {
                 for (var at = 0; at < chunk.Used;)
                 {
-                    var m = CapturedMessage.Read(chunk.Bytes.AsSpan(at, CapturedMessage.Size));
-                    at += CapturedMessage.Size;
-                    WriteMessage(json, m, chunk.Bytes.AsSpan(at, m.Length));
-                    at += m.Length;
+                    var header = chunk.Bytes.AsSpan(at, CapturedMessage.Size);
+                    var length = CapturedMessage.Read(header).Length;
+                    WriteMessage(json, header, chunk.Bytes.AsSpan(at + CapturedMessage.Size, length));
+                    at += CapturedMessage.Size + length;
                 }
             }
 
@@ -68,8 +68,10 @@ internal sealed class TracedMessages
         }
     }
 
-    private static void WriteMessage(Utf8JsonWriter json, CapturedMessage m, ReadOnlySpan<byte> wire)
+    private static void WriteMessage(Utf8JsonWriter json, ReadOnlySpan<byte> header, ReadOnlySpan<byte> wire)
     {
+        var m = CapturedMessage.Read(header);
+        Span<byte> endPoint = stackalloc byte[CapturedMessage.MaxEndPointText];
         json.WriteStartObject();
         json.WritePropertyName(AtName);
         JsonSerializer.Serialize(json, m.At, SystemTextJsonMessageSerializer.Options);
@@ -78,8 +80,8 @@ internal sealed class TracedMessages
         json.WritePropertyName(DirectionName);
         JsonSerializer.Serialize(json, m.Direction, SystemTextJsonMessageSerializer.Options);
         json.WriteString(TransportName, m.Transport.ToViaToken());
-        json.WriteString(LocalAddressName, m.Local.ToString());
-        json.WriteString(RemoteAddressName, m.Remote.ToString());
+        json.WriteString(LocalAddressName, CapturedMessage.EndPointText(header, remote: false, endPoint));
+        json.WriteString(RemoteAddressName, CapturedMessage.EndPointText(header, remote: true, endPoint));
         json.WritePropertyName(RawName);
         WriteRaw(json, wire);
         json.WriteEndObject();

@@ -127,11 +127,15 @@ public sealed class SipTraceBufferTests
         var bye = Message("BYE sip:a@b SIP/2.0\r\nCall-ID: a\r\n\r\n");
         Add(buffer, Start, invite);
         buffer.Add(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, SipTransportProtocol.Tcp, RemoteV6, Local, bye);
+        var mapped = new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.10"), 65535);
+        var privateV4 = new IPEndPoint(IPAddress.Parse("10.200.0.7"), 5);
+        buffer.Add(Start.ToOffset(TimeSpan.FromHours(2)), LegSide.Target, SipDirection.Received, SipTransportProtocol.Udp, privateV4, mapped, bye);
 
         TracedSipMessage[] expected =
         [
             new(Start, LegSide.Caller, SipDirection.Received, "UDP", "127.0.0.1:5060", "127.0.0.1:5080", invite.ToString()),
             new(Start + TimeSpan.FromMilliseconds(1.5), LegSide.Endpoint, SipDirection.Sent, "TCP", "[fe80::1%3]:5080", "127.0.0.1:5060", bye.ToString()),
+            new(Start.ToOffset(TimeSpan.FromHours(2)), LegSide.Target, SipDirection.Received, "UDP", privateV4.ToString(), mapped.ToString(), bye.ToString()),
         ];
         Assert.Equal(Written(json => JsonSerializer.Serialize(json, expected, SystemTextJsonMessageSerializer.Options)), Written(buffer.Drain()));
     }
