@@ -34,13 +34,17 @@ internal sealed partial class BusEventSink(IServiceProvider services, ServiceIde
         }
     }
 
-    /// <summary>Waits until every fact handed over so far has been published (or failed to), for up to <paramref name="limit"/>; true when none is left.</summary>
+    /// <summary>
+    /// Waits until every fact handed over so far has been published (or failed to), for up to <paramref name="limit"/> or
+    /// until <paramref name="cancellationToken"/> (the host's stop running out of time) fires; true when none is left. A stop
+    /// cut short gets false, so that its caller says facts were left, rather than an exception.
+    /// </summary>
     public async Task<bool> FlushAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (Unpublished > 0 && Stopwatch.GetTimestamp() < deadline)
+        while (Unpublished > 0 && Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(FlushPoll, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(FlushPoll, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         return Unpublished == 0;
