@@ -10,8 +10,6 @@ namespace Trunk.Sip.Dialogs;
 public sealed class Dialog
 {
     private readonly object _gate = new();
-    private readonly NameAddress _localParty;
-    private readonly NameAddress _remoteParty;
     private long _localSeq;
     private long? _remoteSeq;
 
@@ -20,8 +18,8 @@ public sealed class Dialog
     {
         Id = id;
         State = state;
-        _localParty = localParty;
-        _remoteParty = remoteParty;
+        LocalParty = localParty.WithTag(id.LocalTag).ToString();
+        RemoteParty = remoteParty.WithTag(id.RemoteTag).ToString();
         RemoteTarget = remoteTarget;
         RouteSet = routeSet;
         LocalContact = localContact;
@@ -188,9 +186,14 @@ public sealed class Dialog
 
     internal long NextLocalSequence() => Interlocked.Increment(ref _localSeq);
 
-    internal NameAddress LocalParty => _localParty.WithTag(Id.LocalTag);
+    /// <summary>
+    /// The From of our requests in the dialog: our party with our tag (§12.2.1.1), written once. A dialog lasts as long as
+    /// its call, and a parsed address (with its URI and parameters) is what every collection that finds the call alive copies.
+    /// </summary>
+    internal string LocalParty { get; }
 
-    internal NameAddress RemoteParty => _remoteParty.WithTag(Id.RemoteTag);
+    /// <summary>The To of our requests in the dialog: the remote party with its tag (§12.2.1.1).</summary>
+    internal string RemoteParty { get; }
 
     private static bool IsTargetRefresh(string method) => method is SipMethod.Invite or SipMethod.Update or SipMethod.Subscribe or SipMethod.Notify or SipMethod.Refer;
 

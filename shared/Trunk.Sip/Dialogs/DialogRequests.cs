@@ -37,8 +37,8 @@ public static class DialogRequests
         var headers = new List<SipHeader>(12)
         {
             new(SipHeaderNames.MaxForwards, "70"),
-            new(SipHeaderNames.From, dialog.LocalParty.ToString()),
-            new(SipHeaderNames.To, dialog.RemoteParty.ToString()),
+            new(SipHeaderNames.From, dialog.LocalParty),
+            new(SipHeaderNames.To, dialog.RemoteParty),
             new(SipHeaderNames.CallId, dialog.Id.CallId),
             new(SipHeaderNames.CSeq, $"{sequence.ToString(CultureInfo.InvariantCulture)} {method}"),
         };
