@@ -51,9 +51,9 @@ internal sealed class TracedMessages
                 for (var at = 0; at < chunk.Used;)
                 {
                     var header = chunk.Bytes.AsSpan(at, CapturedMessage.Size);
-                    var length = CapturedMessage.Read(header).Length;
-                    WriteMessage(json, header, chunk.Bytes.AsSpan(at + CapturedMessage.Size, length));
-                    at += CapturedMessage.Size + length;
+                    var message = CapturedMessage.Read(header);
+                    WriteMessage(json, message, header, chunk.Bytes.AsSpan(at + CapturedMessage.Size, message.Length));
+                    at += CapturedMessage.Size + message.Length;
                 }
             }
 
@@ -68,9 +68,8 @@ internal sealed class TracedMessages
         }
     }
 
-    private static void WriteMessage(Utf8JsonWriter json, ReadOnlySpan<byte> header, ReadOnlySpan<byte> wire)
+    private static void WriteMessage(Utf8JsonWriter json, CapturedMessage m, ReadOnlySpan<byte> header, ReadOnlySpan<byte> wire)
     {
-        var m = CapturedMessage.Read(header);
         Span<byte> endPoint = stackalloc byte[CapturedMessage.MaxEndPointText];
         json.WriteStartObject();
         json.WritePropertyName(AtName);
