@@ -17,34 +17,45 @@ namespace Trunk.Signaling.Tracing;
 internal readonly record struct CapturedMessage(DateTimeOffset At, LegSide Leg, SipDirection Direction, SipTransportProtocol Transport, int Length)
 {
     /// <summary>Length, clock ticks, offset, leg, direction, transport, and the two end points.</summary>
-    public const int Size = LocalAt + (2 * EndPointSize);
+    public const int Size = RemoteAt + EndPointSize;
 
     /// <summary>The longest end point text: "[", an IPv6 address with its scope, "]:" and a port.</summary>
     public const int MaxEndPointText = 72;
 
-    private const int LocalAt = sizeof(int) + sizeof(long) + sizeof(short) + 3;
+    // Where each field lies in the header, little-endian.
+    private const int TicksAt = sizeof(int);
+    private const int OffsetAt = TicksAt + sizeof(long);
+    private const int LegAt = OffsetAt + sizeof(short);
+    private const int DirectionAt = LegAt + 1;
+    private const int TransportAt = DirectionAt + 1;
+    private const int LocalAt = TransportAt + 1;
+    private const int RemoteAt = LocalAt + EndPointSize;
 
-    /// <summary>Address length (4 or 16), the address, its IPv6 scope and the port.</summary>
-    private const int EndPointSize = 1 + 16 + sizeof(uint) + sizeof(ushort);
+    // An end point: the address's length (4 or 16), the address, its IPv6 scope and the port.
+    private const int AddressAt = 1;
+    private const int ScopeAt = AddressAt + 16;
+    private const int PortAt = ScopeAt + sizeof(uint);
+    private const int EndPointSize = PortAt + sizeof(ushort);
 
     public static void Write(Span<byte> header, DateTimeOffset at, LegSide leg, SipDirection direction, SipTransportProtocol transport,
         IPEndPoint local, IPEndPoint remote, int length)
     {
         BinaryPrimitives.WriteInt32LittleEndian(header, length);
-        BinaryPrimitives.WriteInt64LittleEndian(header[4..], at.Ticks);
-        BinaryPrimitives.WriteInt16LittleEndian(header[12..], (short)at.TotalOffsetMinutes);
-        header[14] = (byte)leg;
-        header[15] = (byte)direction;
-        header[16] = (byte)transport;
+        BinaryPrimitives.WriteInt64LittleEndian(header[TicksAt..], at.Ticks);
+        BinaryPrimitives.WriteInt16LittleEndian(header[OffsetAt..], (short)at.TotalOffsetMinutes);
+        header[LegAt] = (byte)leg;
+        header[DirectionAt] = (byte)direction;
+        header[TransportAt] = (byte)transport;
         WriteEndPoint(header.Slice(LocalAt, EndPointSize), local);
-        WriteEndPoint(header.Slice(LocalAt + EndPointSize, EndPointSize), remote);
+        WriteEndPoint(header.Slice(RemoteAt, EndPointSize), remote);
     }
 
     public static CapturedMessage Read(ReadOnlySpan<byte> header) => new(
-        new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(header[4..]), TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(header[12..]))),
-        (LegSide)header[14],
-        (SipDirection)header[15],
-        (SipTransportProtocol)header[16],
+        new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(header[TicksAt..]),
+            TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(header[OffsetAt..]))),
+        (LegSide)header[LegAt],
+        (SipDirection)header[DirectionAt],
+        (SipTransportProtocol)header[TransportAt],
         BinaryPrimitives.ReadInt32LittleEndian(header));
 
     /// <summary>
@@ -53,8 +64,8 @@ internal readonly record struct CapturedMessage(DateTimeOffset At, LegSide Leg, 
     /// </summary>
     public static ReadOnlySpan<byte> EndPointText(ReadOnlySpan<byte> header, bool remote, Span<byte> utf8)
     {
-        var endPoint = header.Slice(remote ? LocalAt + EndPointSize : LocalAt, EndPointSize);
-        var address = endPoint.Slice(1, endPoint[0]);
+        var endPoint = header.Slice(remote ? RemoteAt : LocalAt, EndPointSize);
+        var address = endPoint.Slice(AddressAt, endPoint[0]);
         var written = 0;
         if (address.Length == 4)
         {
@@ -70,22 +81,22 @@ internal readonly record struct CapturedMessage(DateTimeOffset At, LegSide Leg, 
         else
         {
             utf8[written++] = (byte)'[';
-            new IPAddress(address, BinaryPrimitives.ReadUInt32LittleEndian(endPoint[17..])).TryFormat(utf8[written..], out var text);
+            new IPAddress(address, BinaryPrimitives.ReadUInt32LittleEndian(endPoint[ScopeAt..])).TryFormat(utf8[written..], out var text);
             written += text;
             utf8[written++] = (byte)']';
         }
 
         utf8[written++] = (byte)':';
-        Utf8Formatter.TryFormat(BinaryPrimitives.ReadUInt16LittleEndian(endPoint[21..]), utf8[written..], out var port);
+        Utf8Formatter.TryFormat(BinaryPrimitives.ReadUInt16LittleEndian(endPoint[PortAt..]), utf8[written..], out var port);
         return utf8[..(written + port)];
     }
 
     private static void WriteEndPoint(Span<byte> bytes, IPEndPoint endPoint)
     {
-        endPoint.Address.TryWriteBytes(bytes.Slice(1, 16), out var written);
+        endPoint.Address.TryWriteBytes(bytes[AddressAt..ScopeAt], out var written);
         bytes[0] = (byte)written;
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes[17..],
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[ScopeAt..],
             endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? (uint)endPoint.Address.ScopeId : 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes[21..], (ushort)endPoint.Port);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes[PortAt..], (ushort)endPoint.Port);
     }
 }
