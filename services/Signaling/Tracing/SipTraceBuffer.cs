@@ -22,7 +22,8 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
     private readonly object _gate = new();
     private readonly List<TraceChunk> _filled = new(1);
     private DateTimeOffset _oldest;
-    private int _count;
+
+    /// <summary>The chunk being written into; null when no message waits.</summary>
     private byte[]? _chunk;
     private int _start;
     private int _position;
@@ -32,7 +33,7 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
     {
         lock (_gate)
         {
-            if (_count == 0)
+            if (_chunk is null)
             {
                 _oldest = at;
             }
@@ -43,7 +44,6 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
             message.WriteTo(this);
             var length = _position - _start - CapturedMessage.Size;
             CapturedMessage.Write(_chunk.AsSpan(_start, CapturedMessage.Size), at, leg, direction, transport, local, remote, length);
-            _count++;
         }
     }
 
@@ -58,15 +58,14 @@ internal sealed class SipTraceBuffer(TraceChunkPool pool) : IBufferWriter<byte>
     {
         lock (_gate)
         {
-            if (_count == 0 || _oldest > cutoff)
+            if (_chunk is null || _oldest > cutoff)
             {
                 return null;
             }
 
-            _filled.Add(new TraceChunk(_chunk!, _position));
+            _filled.Add(new TraceChunk(_chunk, _position));
             var drained = new TracedMessages([.. _filled], pool);
             _filled.Clear();
-            _count = 0;
             _chunk = null;
             _start = _position = 0;
             return drained;
