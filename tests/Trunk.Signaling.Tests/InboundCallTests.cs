@@ -193,6 +193,8 @@ public sealed class InboundCallTests(SignalingFixture fixture)
 
         await callers.AssertPassedAsync("callers", fixture.Diagnostics);
         await endpoint.AssertPassedAsync("endpoint", fixture.Diagnostics);
+        // The calls' events come over the bus after SIPp is done: the one call's end, before counting the calls.
+        await (await _world.WaitForCallAsync(did)).WaitForAsync<CallEnded>();
         Assert.Single(_world.CallsTo(did));
         Assert.Contains("is over its calls-per-second limit", fixture.Host.Output, StringComparison.Ordinal);
     }
