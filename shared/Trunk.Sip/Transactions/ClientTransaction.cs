@@ -7,7 +7,7 @@ namespace Trunk.Sip.Transactions;
 /// <summary>
 /// A client transaction (RFC 3261 §17.1): INVITE or non-INVITE according to the request, driven by
 /// <see cref="TransactionTables.InviteClient"/> or <see cref="TransactionTables.NonInviteClient"/>.
-/// Responses and failures go to the callbacks given at creation.
+/// Responses and failures go to the <see cref="IClientTransactionOwner"/> given at creation.
 /// </summary>
 /// <remarks>
 /// The request is serialised once and retransmitted as it went out. Once a final response arrived the transaction
@@ -15,30 +15,26 @@ namespace Trunk.Sip.Transactions;
 /// to an INVITE, the wire form of its ACK (§17.1.1.2: each retransmitted final response is ACKed again), never the
 /// parsed request or response (bench/results/b2bua.md).
 /// </remarks>
-public sealed class ClientTransaction : ITransactionEffects<SipMessage>
+public sealed class ClientTransaction : TransactionMachine<SipMessage>
 {
-    private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
-    private readonly Action<ClientTransaction, SipResponse> _onResponse;
-    private readonly Action<ClientTransaction, TransactionFailure> _onFailure;
+    private IClientTransactionOwner _owner;
     private readonly Action<ClientTransaction> _onTerminated;
     private SipRequest? _request;
     private SipPacket? _sent;
     private SipPacket? _ack;
 
     internal ClientTransaction(SipRequest request, SipDestination destination, ClientTransactionKey key, ISipSender sender,
-        SipTimers timers, TransactionClock clock, Action<ClientTransaction, SipResponse> onResponse,
-        Action<ClientTransaction, TransactionFailure> onFailure, Action<ClientTransaction> onTerminated)
+        SipTimers timers, TransactionClock clock, IClientTransactionOwner owner, Action<ClientTransaction> onTerminated)
+        : base(request.Method == SipMethod.Invite ? TransactionTables.InviteClient : TransactionTables.NonInviteClient, timers,
+            destination.Protocol.IsReliable(), clock)
     {
         _request = request;
         Destination = destination;
         Key = key;
         _sender = sender;
-        _onResponse = onResponse;
-        _onFailure = onFailure;
+        _owner = owner;
         _onTerminated = onTerminated;
-        var table = request.Method == SipMethod.Invite ? TransactionTables.InviteClient : TransactionTables.NonInviteClient;
-        _machine = new TransactionMachine<SipMessage>(table, timers, destination.Protocol.IsReliable(), clock, this);
     }
 
     /// <summary>
@@ -52,23 +48,23 @@ public sealed class ClientTransaction : ITransactionEffects<SipMessage>
 
     public ClientTransactionKey Key { get; }
 
-    public TransactionState State => _machine.State;
-
     /// <summary>The ACK this transaction sends again for each retransmitted 300–699 (INVITE, Completed), else null.</summary>
     internal SipPacket? Ack => Volatile.Read(ref _ack);
 
-    internal void Start() => _machine.Fire(TransactionEvent.Start);
+    internal void Start() => Fire(TransactionEvent.Start);
 
     internal void OnResponse(SipResponse response)
     {
         var input = response.IsProvisional ? TransactionEvent.Provisional
             : response.IsSuccess ? TransactionEvent.Success
             : TransactionEvent.Failure;
-        _machine.Fire(input, response);
+        Fire(input, response);
     }
 
-    void ITransactionEffects<SipMessage>.Apply(Transition row, SipMessage? message)
+    private protected override void Apply(Transition row, SipMessage? message)
     {
+        // The final response and what ends the transaction go to the owner of the moment; Finish hands it over.
+        var owner = _owner;
         if ((row.Actions & SendRequest) != 0)
         {
             SendTheRequest();
@@ -86,17 +82,17 @@ public sealed class ClientTransaction : ITransactionEffects<SipMessage>
 
         if ((row.Actions & PassToTu) != 0 && message is SipResponse response)
         {
-            _onResponse(this, response);
+            owner.OnResponse(this, response);
         }
 
         if ((row.Actions & ReportTimeout) != 0)
         {
-            _onFailure(this, TransactionFailure.Timeout);
+            owner.OnFailure(this, TransactionFailure.Timeout);
         }
 
         if ((row.Actions & ReportTransportError) != 0)
         {
-            _onFailure(this, TransactionFailure.TransportError);
+            owner.OnFailure(this, TransactionFailure.TransportError);
         }
 
         if (row.To == TransactionState.Terminated)
@@ -105,9 +101,13 @@ public sealed class ClientTransaction : ITransactionEffects<SipMessage>
         }
     }
 
-    /// <summary>After the final response nothing reads the request again; only Completed keeps the ACK it resends.</summary>
+    /// <summary>
+    /// After the final response nothing reads the request again; only Completed keeps the ACK it resends. What the
+    /// transaction passes up from then on (later 2xx in Accepted) goes to the owner's successor.
+    /// </summary>
     private void Finish(TransactionState state)
     {
+        _owner = _owner.Successor;
         Volatile.Write(ref _request, null);
         Volatile.Write(ref _sent, null);
         if (state != TransactionState.Completed)
@@ -152,7 +152,7 @@ public sealed class ClientTransaction : ITransactionEffects<SipMessage>
         catch (InvalidOperationException)
         {
             // Too large to send: a transport error (§17.1.4), queued by the machine after this transition.
-            _machine.Fire(TransactionEvent.TransportError);
+            Fire(TransactionEvent.TransportError);
             return null;
         }
     }
@@ -167,7 +167,7 @@ public sealed class ClientTransaction : ITransactionEffects<SipMessage>
         }
         catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
-            _machine.Fire(TransactionEvent.TransportError);
+            Fire(TransactionEvent.TransportError);
         }
     }
 }

@@ -16,9 +16,8 @@ namespace Trunk.Sip.Transactions;
 /// finished transactions are alive at any time under load, and each kept message went to generation 2
 /// (bench/results/b2bua.md).
 /// </remarks>
-public sealed class ServerTransaction : ITransactionEffects<SipMessage>
+public sealed class ServerTransaction : TransactionMachine<SipMessage>
 {
-    private readonly TransactionMachine<SipMessage> _machine;
     private readonly ISipSender _sender;
     private readonly IServerTransactionOwner _owner;
     private CancellationTokenSource? _cancelled;
@@ -29,6 +28,8 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
 
     internal ServerTransaction(SipRequest request, SipPeer peer, ServerTransactionKey key, ISipSender sender,
         SipTimers timers, TransactionClock clock, IServerTransactionOwner owner)
+        : base(request.Method == SipMethod.Invite ? TransactionTables.InviteServer : TransactionTables.NonInviteServer, timers,
+            peer.Protocol.IsReliable(), clock)
     {
         _request = request;
         Peer = peer;
@@ -39,8 +40,6 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
         _requestToTag = key.IsRfc2543 ? request.To?.Tag : null;
         IsInvite = request.Method == SipMethod.Invite;
         _cancelled = IsInvite ? new CancellationTokenSource() : null;
-        var table = IsInvite ? TransactionTables.InviteServer : TransactionTables.NonInviteServer;
-        _machine = new TransactionMachine<SipMessage>(table, timers, peer.Protocol.IsReliable(), clock, this);
     }
 
     /// <summary>
@@ -58,8 +57,6 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
     public string? CallId { get; }
 
     public bool IsInvite { get; }
-
-    public TransactionState State => _machine.State;
 
     /// <summary>
     /// Signalled when a CANCEL matched this INVITE before its final response (§9.2); never for other methods, and
@@ -86,14 +83,14 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
         var input = response.IsProvisional ? TransactionEvent.TuProvisional
             : response.IsSuccess ? TransactionEvent.TuSuccess
             : TransactionEvent.TuFailure;
-        return _machine.Fire(input, response);
+        return Fire(input, response);
     }
 
-    internal void Start() => _machine.Fire(TransactionEvent.Start, ActiveRequest);
+    internal void Start() => Fire(TransactionEvent.Start, ActiveRequest);
 
-    internal void OnRetransmission(SipRequest request) => _machine.Fire(TransactionEvent.RequestRetransmission, request);
+    internal void OnRetransmission(SipRequest request) => Fire(TransactionEvent.RequestRetransmission, request);
 
-    internal void OnAck(SipRequest ack) => _machine.Fire(TransactionEvent.Ack, ack);
+    internal void OnAck(SipRequest ack) => Fire(TransactionEvent.Ack, ack);
 
     /// <summary>§17.2.3 (RFC 2543 fallback): a request matches only with the original To tag; an ACK with the tag we sent.</summary>
     internal bool MatchesToTag(SipRequest request)
@@ -115,7 +112,7 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
         return true;
     }
 
-    void ITransactionEffects<SipMessage>.Apply(Transition row, SipMessage? message)
+    private protected override void Apply(Transition row, SipMessage? message)
     {
         if ((row.Actions & SendTrying) != 0 && ActiveRequest is { } request)
         {
@@ -163,11 +160,17 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
     /// Past Proceeding the request is never read again; only Completed resends its final response (on a retransmitted
     /// request and Timer G). Accepted absorbs retransmissions (the TU retransmits its 2xx, RFC 6026 §8.7) and Confirmed
     /// absorbs ACKs, so neither keeps a response. An INVITE answered without a CANCEL can no longer be cancelled: its
-    /// cancellation source (with the registrations the TU made and disposed on it) goes too.
+    /// cancellation source (with the registrations the TU made and disposed on it) goes too. The To tag of the response
+    /// is read only for an INVITE (a CANCEL's answers, an RFC 2543 ACK), so any other request's goes.
     /// </summary>
     private void Finish(TransactionState state)
     {
         Volatile.Write(ref _request, null);
+        if (!IsInvite)
+        {
+            Volatile.Write(ref _responseToTag, null);
+        }
+
         if (Volatile.Read(ref _cancelled) is { IsCancellationRequested: false })
         {
             Volatile.Write(ref _cancelled, null);
@@ -201,7 +204,7 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
         catch (InvalidOperationException)
         {
             // Too large to send: a transport error (§17.2.4), queued by the machine after this transition.
-            _machine.Fire(TransactionEvent.TransportError);
+            Fire(TransactionEvent.TransportError);
             return;
         }
 
@@ -220,7 +223,7 @@ public sealed class ServerTransaction : ITransactionEffects<SipMessage>
         }
         catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
-            _machine.Fire(TransactionEvent.TransportError);
+            Fire(TransactionEvent.TransportError);
         }
     }
 }

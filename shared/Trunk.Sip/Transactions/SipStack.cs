@@ -13,6 +13,7 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly SuccessRetransmitter _successes;
+    private readonly LaterResponses _laterResponses;
 
     public SipStack(SipStackOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
@@ -23,6 +24,7 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
         Transport = new SipTransportLayer(options.Transport, time, loggers.CreateLogger<SipTransportLayer>());
         Transactions = new TransactionLayer(Transport, time, options.Timers, loggers.CreateLogger<TransactionLayer>()) { User = this };
         _successes = new SuccessRetransmitter(time, options.Timers);
+        _laterResponses = new LaterResponses(this);
     }
 
     public SipStackOptions Options { get; }
@@ -99,8 +101,8 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
         CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pending = new PendingRequest(this, completion, request, destination, onProvisional, cancellationToken);
-        Transactions.Send(request, destination, pending.OnResponse, pending.OnFailure);
+        var pending = new PendingRequest(_laterResponses, completion, request, onProvisional, cancellationToken);
+        Transactions.Send(request, destination, pending);
         return completion.Task;
     }
 
@@ -109,27 +111,25 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
         request.CreateResponse(failure == TransactionFailure.Timeout ? 408 : 503);
 
     /// <summary>
-    /// A request awaiting its final response. The transaction lingers 32 s after it (Timers D, M) holding these callbacks:
-    /// at the final response they let go of the request, the caller's provisional callback (and what it reaches, a whole
-    /// call) and the completion (its task holds the response).
+    /// A request awaiting its final response. At the final response it lets go of the request, the caller's provisional
+    /// callback (and what it reaches, a whole call) and the completion (its task holds the response), and the transaction,
+    /// which lingers 32 s after it (Timers D, M), hands over to the stack's <see cref="LaterResponses"/>.
     /// </summary>
-    private sealed class PendingRequest
+    private sealed class PendingRequest : IClientTransactionOwner
     {
-        private readonly SipStack _stack;
-        private readonly SipPeer _peer;
+        private readonly LaterResponses _later;
         private TaskCompletionSource<SipResponse>? _completion;
         private SipRequest? _request;
         private Action<SipResponse>? _onProvisional;
         private CancellationTokenRegistration _registration;
 
-        public PendingRequest(SipStack stack, TaskCompletionSource<SipResponse> completion, SipRequest request, SipDestination destination,
+        public PendingRequest(LaterResponses later, TaskCompletionSource<SipResponse> completion, SipRequest request,
             Action<SipResponse>? onProvisional, CancellationToken cancellationToken)
         {
-            _stack = stack;
+            _later = later;
             _completion = completion;
             _request = request;
             _onProvisional = onProvisional;
-            _peer = new SipPeer(destination.Protocol, destination.EndPoint, destination.EndPoint);
             _registration = cancellationToken.Register(() => Take()?.TrySetCanceled(cancellationToken));
         }
 
@@ -145,10 +145,12 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
             }
             else
             {
-                // RFC 6026 §8.4: later 2xx in Accepted (retransmissions, forks) go to the TU as strays.
-                _stack.OnStrayResponse?.Invoke(response, _peer);
+                // The caller gave up (its cancellation token) before the final response: the final is a stray.
+                _later.OnResponse(transaction, response);
             }
         }
+
+        public IClientTransactionOwner Successor => _later;
 
         public void OnFailure(ClientTransaction transaction, TransactionFailure failure)
         {
@@ -170,6 +172,26 @@ public sealed class SipStack : ITransactionUser, IAsyncDisposable
             }
 
             return completion;
+        }
+    }
+
+    /// <summary>
+    /// What a client transaction passes up after its request's final response (RFC 6026 §8.4: later 2xx in Accepted,
+    /// retransmissions or forks): the TU gets them as strays, from the transaction's destination. One for the stack.
+    /// </summary>
+    private sealed class LaterResponses(SipStack stack) : IClientTransactionOwner
+    {
+        public IClientTransactionOwner Successor => this;
+
+        public void OnResponse(ClientTransaction transaction, SipResponse response)
+        {
+            var from = transaction.Destination;
+            stack.OnStrayResponse?.Invoke(response, new SipPeer(from.Protocol, from.EndPoint, from.EndPoint));
+        }
+
+        public void OnFailure(ClientTransaction transaction, TransactionFailure failure)
+        {
+            // The request's caller has its answer, and the transport logged the send that failed.
         }
     }
 

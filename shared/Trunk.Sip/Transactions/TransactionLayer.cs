@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Trunk.Sip.Messages;
 using Trunk.Sip.Transport;
@@ -11,8 +10,8 @@ namespace Trunk.Sip.Transactions;
 /// </summary>
 public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
 {
-    private readonly ConcurrentDictionary<ServerTransactionKey, ServerTransaction> _servers = new();
-    private readonly ConcurrentDictionary<ClientTransactionKey, ClientTransaction> _clients = new();
+    private readonly TransactionTable<ServerTransactionKey, ServerTransaction> _servers = new();
+    private readonly TransactionTable<ClientTransactionKey, ClientTransaction> _clients = new();
     private readonly ISipSender _sender;
     private readonly TransactionClock _clock;
     private readonly SipTimers _timers;
@@ -29,7 +28,7 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
         _clock = new TransactionClock(time);
         _timers = timers;
         _logger = logger;
-        _removeClient = t => _clients.TryRemove(new KeyValuePair<ClientTransactionKey, ClientTransaction>(t.Key, t));
+        _removeClient = t => _clients.Remove(t.Key, t);
     }
 
     public int ServerTransactions => _servers.Count;
@@ -44,16 +43,16 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     }
 
     /// <summary>Starts a client transaction for a request whose top Via carries a fresh branch (§8.1.1.7).</summary>
-    public ClientTransaction Send(SipRequest request, SipDestination destination,
-        Action<ClientTransaction, SipResponse> onResponse, Action<ClientTransaction, TransactionFailure> onFailure)
+    public ClientTransaction Send(SipRequest request, SipDestination destination, IClientTransactionOwner owner)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(owner);
         if (request.Method == SipMethod.Ack || !ClientTransactionKey.TryCreate(request, out var key))
         {
             throw new ArgumentException("A client transaction needs a non-ACK request with a Via branch and a CSeq.", nameof(request));
         }
 
-        var transaction = new ClientTransaction(request, destination, key, _sender, _timers, _clock, onResponse, onFailure, _removeClient);
+        var transaction = new ClientTransaction(request, destination, key, _sender, _timers, _clock, owner, _removeClient);
         if (!_clients.TryAdd(key, transaction))
         {
             throw new ArgumentException($"A client transaction with branch {key.Branch} and method {key.Method} exists.", nameof(request));
@@ -160,5 +159,5 @@ public sealed class TransactionLayer : ISipMessageSink, IServerTransactionOwner
     }
 
     void IServerTransactionOwner.OnTerminated(ServerTransaction transaction) =>
-        _servers.TryRemove(new KeyValuePair<ServerTransactionKey, ServerTransaction>(transaction.Key, transaction));
+        _servers.Remove(transaction.Key, transaction);
 }

@@ -3,18 +3,20 @@ using static Trunk.Sip.Transactions.TransactionAction;
 namespace Trunk.Sip.Transactions;
 
 /// <summary>
-/// Runs one transaction's <see cref="TransitionTable"/>: looks up the row for (state, event), moves
-/// to its target state, arms the timers it names on the injected <see cref="TimeProvider"/> and hands
-/// the remaining actions to the owner. Zero-length timers (reliable transports) fire at once,
-/// after the transition that armed them. All timers stop in Terminated.
+/// Runs one transaction's <see cref="TransitionTable"/>: looks up the row for (state, event), moves to its target state,
+/// arms the timers it names on the injected <see cref="TimeProvider"/> and hands the remaining actions to
+/// <see cref="Apply"/>. Zero-length timers (reliable transports) fire at once, after the transition that armed them. All
+/// timers stop in Terminated. The transactions are machines (<see cref="ServerTransaction"/>,
+/// <see cref="ClientTransaction"/>), and a machine locks itself: code that holds a transaction must not lock on it.
 /// A machine outlives its final response by up to 64·T1 (Timers D, J, L, M: 32 s over UDP), so it keeps little: its
 /// armed timers in two slots (no state of RFC 3261's machines runs more than two: A and B, E and F, G and H), no timer
-/// callback of its own (one per timer event is shared by every machine, which is the timer's state), no delegate for its
-/// effects (its owner is the <see cref="ITransactionEffects{TMessage}"/>), the queue of events
-/// raised from inside an action only while there is one. The timers that end a finished transaction (D, I, J, K, L, M)
-/// wait in the <see cref="TransactionClock"/>'s queues, not as timers of their own.
+/// callback of its own (one per timer event is shared by every machine, which is the timer's state), no object apart
+/// from its transaction (an effects delegate, a machine of its own and a lock object were each one more object in
+/// every lingering transaction, bench/results/b2bua.md), the queue of events raised from inside an action only while
+/// there is one. The timers that end a finished transaction (D, I, J, K, L, M) wait in the
+/// <see cref="TransactionClock"/>'s queues, not as timers of their own.
 /// </summary>
-public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMessage : class
+public abstract class TransactionMachine<TMessage> : IFixedDelayTarget where TMessage : class
 {
     private static readonly (TransactionAction Action, TransactionEvent Timer)[] TimerActions =
     [
@@ -34,12 +36,10 @@ public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMess
         .Select(e => (TimerCallback)(state => ((TransactionMachine<TMessage>)state!).OnTimer(e)))
         .ToArray();
 
-    private readonly object _gate = new();
     private readonly TransitionTable _table;
     private readonly SipTimers _timers;
     private readonly bool _reliable;
     private readonly TransactionClock _clock;
-    private readonly ITransactionEffects<TMessage> _effects;
     private ArmedTimer _first;
     private ArmedTimer _second;
     private Queue<(TransactionEvent Input, TMessage? Message)>? _pending;
@@ -47,27 +47,28 @@ public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMess
     private int _lastTicket;
     private bool _running;
 
-    internal TransactionMachine(TransitionTable table, SipTimers timers, bool reliable, TransactionClock clock,
-        ITransactionEffects<TMessage> effects)
+    private protected TransactionMachine(TransitionTable table, SipTimers timers, bool reliable, TransactionClock clock)
     {
         _table = table;
         _timers = timers;
         _reliable = reliable;
         _clock = clock;
-        _effects = effects;
         State = table.Initial;
         _retransmitInterval = timers.T1;
     }
 
     public TransactionState State { get; private set; }
 
+    /// <summary>The actions of a transition that are not timers (send, pass up, report), after the machine took it.</summary>
+    private protected abstract void Apply(Transition row, TMessage? message);
+
     /// <summary>
     /// Feeds an event; returns false when the table has no row for it (absorbed). An event raised
     /// from inside an action (a send that fails at once) is queued and run after the current one.
     /// </summary>
-    public bool Fire(TransactionEvent input, TMessage? message = null)
+    internal bool Fire(TransactionEvent input, TMessage? message = null)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_running)
             {
@@ -116,7 +117,7 @@ public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMess
             ArmTimers(row.Actions, input);
         }
 
-        _effects.Apply(row, message);
+        Apply(row, message);
         return true;
     }
 
@@ -202,7 +203,7 @@ public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMess
 
     private void OnTimer(TransactionEvent timer)
     {
-        lock (_gate)
+        lock (this)
         {
             Take(timer);
         }
@@ -212,7 +213,7 @@ public sealed class TransactionMachine<TMessage> : IFixedDelayTarget where TMess
 
     void IFixedDelayTarget.OnFixedDelay(TransactionEvent timer, int ticket)
     {
-        lock (_gate)
+        lock (this)
         {
             if (!(_first.Event == timer && _first.Ticket == ticket) && !(_second.Event == timer && _second.Ticket == ticket))
             {

@@ -48,7 +48,7 @@ public static class ResponseRouting
         var host = maddr ?? topVia.Received ?? topVia.Host;
         var port = maddr is null ? topVia.RPort ?? topVia.Port ?? DefaultPort : topVia.Port ?? DefaultPort;
         return IPAddress.TryParse(host.Trim('[', ']'), out var address)
-            ? new SipDestination(receivedFrom.Protocol, new IPEndPoint(address, port))
+            ? new SipDestination(receivedFrom.Protocol, SharedEndPoints.Default.Get(address, port))
             : new SipDestination(receivedFrom.Protocol, receivedFrom.Remote);
     }
 }

@@ -30,7 +30,7 @@ public readonly record struct SipDestination(SipTransportProtocol Protocol, IPEn
         var protocol = string.Equals(uri.Transport, "tcp", StringComparison.OrdinalIgnoreCase)
             ? SipTransportProtocol.Tcp
             : SipTransportProtocol.Udp;
-        destination = new SipDestination(protocol, new IPEndPoint(address, uri.Port ?? DefaultPort));
+        destination = new SipDestination(protocol, SharedEndPoints.Default.Get(address, uri.Port ?? DefaultPort));
         return true;
     }
 

@@ -25,7 +25,7 @@ public sealed class ClientMatchingTests
     }
 
     private ClientTransaction Send(SipRequest request) =>
-        _layer.Send(request, Udp, (_, r) => _responses.Add(r), (_, f) => _failures.Add(f));
+        _layer.Send(request, Udp, new CallbackOwner(_responses.Add, _failures.Add));
 
     [Fact]
     public void When_responses_arrive_Should_match_by_branch_and_cseq_method()

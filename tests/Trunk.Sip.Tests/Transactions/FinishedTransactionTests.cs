@@ -142,7 +142,7 @@ public sealed class FinishedTransactionTests
     [Fact]
     public void When_our_invite_is_retransmitted_Should_send_the_bytes_that_went_out_first()
     {
-        _layer.Send(Request("INVITE", branch: "z9hG4bK-again"), Endpoint, (_, r) => _codes.Add(r.StatusCode), (_, _) => { });
+        _layer.Send(Request("INVITE", branch: "z9hG4bK-again"), Endpoint, new CallbackOwner(r => _codes.Add(r.StatusCode)));
         _clock.Advance(TimeSpan.FromMilliseconds(500));
         _clock.Advance(TimeSpan.FromMilliseconds(1000));
 
@@ -163,6 +163,52 @@ public sealed class FinishedTransactionTests
         AssertCollected(request);
         _clock.Advance(TimeSpan.FromSeconds(32));
         Assert.Equal(0, _layer.ClientTransactions);
+    }
+
+    [Fact]
+    public void When_our_invite_is_accepted_Should_hand_later_2xx_to_the_owners_successor_and_let_go_of_the_owner()
+    {
+        var later = new List<int>();
+        var owner = SendInviteOwnedBy(new CallbackOwner(r => later.Add(r.StatusCode)));
+        _layer.OnResponse(Response(Request("INVITE", branch: "z9hG4bK-out"), 200), Udp);
+        _layer.OnResponse(Response(Request("INVITE", branch: "z9hG4bK-out"), 200), Udp);
+
+        Assert.Equal([200], _codes);
+        Assert.Equal([200], later);
+        Assert.Equal(1, _layer.ClientTransactions);
+        Assert.True(Collected(owner), "a finished transaction still holds the owner of its request");
+    }
+
+    [Fact]
+    public async Task When_the_stack_gets_a_2xx_again_after_the_final_Should_hand_it_to_the_tu_as_a_stray_from_the_destination()
+    {
+        await using var stack = Stacks.Create();
+        var strays = new List<(SipResponse Response, SipPeer Peer)>();
+        stack.OnStrayResponse = (response, peer) =>
+        {
+            lock (strays)
+            {
+                strays.Add((response, peer));
+            }
+        };
+        stack.Start();
+        using var endpoint = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var destination = new SipDestination(SipTransportProtocol.Udp, (IPEndPoint)endpoint.Client.LocalEndPoint!);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var sending = stack.SendAsync(Request("INVITE", branch: "z9hG4bK-again"), destination);
+        var received = await endpoint.ReceiveAsync(timeout.Token);
+        var ok = ((SipRequest)SipMessageParser.Parse(received.Buffer)).CreateResponse(200, toTag: "e2").ToBytes();
+        await endpoint.SendAsync(ok, received.RemoteEndPoint, timeout.Token);
+        Assert.Equal(200, (await sending.WaitAsync(timeout.Token)).StatusCode);
+        await endpoint.SendAsync(ok, received.RemoteEndPoint, timeout.Token);
+
+        Assert.True(await LoopbackClient.EventuallyAsync(() => { lock (strays) { return strays.Count == 1; } }, TimeSpan.FromSeconds(2)),
+            "the retransmitted 2xx did not reach the TU");
+        Assert.Equal(200, strays[0].Response.StatusCode);
+        Assert.Equal("e2", strays[0].Response.To!.Tag);
+        Assert.Equal(destination.EndPoint, strays[0].Peer.Remote);
+        Assert.Equal(1, stack.Transactions.ClientTransactions);
     }
 
     [Fact]
@@ -226,8 +272,17 @@ public sealed class FinishedTransactionTests
     private WeakReference SendInvite()
     {
         var request = Request("INVITE", branch: "z9hG4bK-out");
-        _layer.Send(request, Endpoint, (_, r) => _codes.Add(r.StatusCode), (_, _) => { });
+        _layer.Send(request, Endpoint, new CallbackOwner(r => _codes.Add(r.StatusCode)));
         return new WeakReference(request);
+    }
+
+    /// <summary>Sends our INVITE owned by a recording owner whose successor is <paramref name="successor"/>; a weak reference to that owner.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WeakReference SendInviteOwnedBy(IClientTransactionOwner successor)
+    {
+        var owner = new CallbackOwner(r => _codes.Add(r.StatusCode), successor: successor);
+        _layer.Send(Request("INVITE", branch: "z9hG4bK-out"), Endpoint, owner);
+        return new WeakReference(owner);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -4,12 +4,12 @@ using Trunk.Sip.Transactions;
 namespace Trunk.Sip.Tests.Transactions;
 
 /// <summary>Drives a bare <see cref="TransactionMachine{TMessage}"/> on a fake clock and records what it did.</summary>
-internal sealed class MachineHarness : ITransactionEffects<string>
+internal sealed class MachineHarness
 {
     public MachineHarness(TransitionTable table, bool reliable = false)
     {
         TransactionClock = new TransactionClock(Clock);
-        Machine = new TransactionMachine<string>(table, Timers, reliable, TransactionClock, this);
+        Machine = new TestMachine(table, Timers, reliable, TransactionClock, (row, _) => Log.Add((Clock.GetUtcNow() - Start, row)));
     }
 
     public SipTimers Timers { get; } = new();
@@ -26,8 +26,6 @@ internal sealed class MachineHarness : ITransactionEffects<string>
     public List<(TimeSpan At, Transition Row)> Log { get; } = [];
 
     public TransactionState State => Machine.State;
-
-    void ITransactionEffects<string>.Apply(Transition row, string? message) => Log.Add((Clock.GetUtcNow() - Start, row));
 
     public IEnumerable<TimeSpan> TimesOf(TransactionAction action) =>
         Log.Where(e => (e.Row.Actions & action) != 0).Select(e => e.At);

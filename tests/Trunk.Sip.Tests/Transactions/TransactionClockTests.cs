@@ -74,7 +74,7 @@ public sealed class TransactionClockTests
         var machines = new List<TransactionMachine<string>>();
         for (var i = 0; i < 50; i++)
         {
-            var machine = new TransactionMachine<string>(TransactionTables.InviteClient, new SipTimers(), false, clock, NoEffects.Instance);
+            var machine = new TestMachine(TransactionTables.InviteClient, new SipTimers(), false, clock, (_, _) => { });
             machine.Fire(Start);
             machine.Fire(Success, "200");
             machines.Add(machine);
@@ -99,15 +99,6 @@ public sealed class TransactionClockTests
         for (var step = TimeSpan.Zero; step < by; step += TimeSpan.FromMilliseconds(1))
         {
             _time.Advance(TimeSpan.FromMilliseconds(1));
-        }
-    }
-
-    private sealed class NoEffects : ITransactionEffects<string>
-    {
-        public static readonly NoEffects Instance = new();
-
-        public void Apply(Transition row, string? message)
-        {
         }
     }
 
