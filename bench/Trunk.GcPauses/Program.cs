@@ -12,12 +12,15 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 // --allocations also lists the sampled allocations (GCAllocationTick, one per ~100 KB, with its stack) by the first
 // frame of our code on the stack and by type, to find what a call allocates where, and those under MassTransit by the
 // library frame nearest the allocation and type, to find what a publish allocates.
-// Usage: dotnet run --project bench/Trunk.GcPauses -c Release -- [--allocations] FILE.nettrace...
+// --pauses also writes each pause to FILE.nettrace.pauses, one line each: its start in Unix milliseconds (the wall
+// clock a packet capture uses), its length in milliseconds and its generation, for invite_pauses.py.
+// Usage: dotnet run --project bench/Trunk.GcPauses -c Release -- [--allocations] [--pauses] FILE.nettrace...
 var allocations = args.Contains("--allocations");
-var paths = args.Where(a => a != "--allocations").ToArray();
+var writePauses = args.Contains("--pauses");
+var paths = args.Where(a => a is not "--allocations" and not "--pauses").ToArray();
 if (paths.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Trunk.GcPauses [--allocations] FILE.nettrace...").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync("usage: Trunk.GcPauses [--allocations] [--pauses] FILE.nettrace...").ConfigureAwait(false);
     return 2;
 }
 
@@ -29,11 +32,20 @@ foreach (var path in paths)
     var afterMark = new Dictionary<string, List<double>>();
     var throughCards = new Dictionary<string, List<double>>();
     double suspendedAt = -1, first = -1, last = 0, startedAt = -1, markedAt = -1, stoppedAt = -1, cards = 0;
+    var suspendedAtUnix = 0.0;
+    var timeline = new List<string>();
     string? collection = null;
     using (var source = new EventPipeEventSource(path))
     {
         var clr = new ClrTraceEventParser(source);
-        clr.GCSuspendEEStart += e => suspendedAt = suspendedAt < 0 ? e.TimeStampRelativeMSec : suspendedAt;
+        clr.GCSuspendEEStart += e =>
+        {
+            if (suspendedAt < 0)
+            {
+                suspendedAt = e.TimeStampRelativeMSec;
+                suspendedAtUnix = (e.TimeStamp.ToUniversalTime() - DateTime.UnixEpoch).TotalMilliseconds;
+            }
+        };
         clr.GCStart += e =>
         {
             collection = e.Type == GCType.BackgroundGC ? "gen2 background" : $"gen{e.Depth.ToString(CultureInfo.InvariantCulture)}";
@@ -61,6 +73,8 @@ foreach (var path in paths)
             if (suspendedAt >= 0 && collection is not null)
             {
                 Add(pauses, collection, e.TimeStampRelativeMSec - suspendedAt);
+                timeline.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{suspendedAtUnix:F3} {e.TimeStampRelativeMSec - suspendedAt:F3} {collection.Replace(' ', '-')}"));
                 if (stoppedAt >= 0 && collection != "gen2 background")
                 {
                     Add(marking, collection, markedAt - startedAt);
@@ -76,6 +90,11 @@ foreach (var path in paths)
             collection = null;
         };
         source.Process();
+    }
+
+    if (writePauses)
+    {
+        await File.WriteAllLinesAsync(path + ".pauses", timeline).ConfigureAwait(false);
     }
 
     var traced = last - first;

@@ -18,8 +18,11 @@
 # GC_TRACE=dir also records each B2BUA step's GC events and allocation samples (dotnet-trace, runtime GC keyword at
 # verbose level) into dir/b2bua-RATE.nettrace (GC pauses by generation, allocation by type) and prints each step's pauses by
 # generation, their mark and compaction phases, the promoted bytes and the sampled allocations by our code's frame and
-# by type (bench/Trunk.GcPauses): tracing slows Signaling, so these steps' latencies are not figures.
-# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIGNALING_NICE=n] [SIP_TRACE=false] [GC_TRACE=dir] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# by type (bench/Trunk.GcPauses): tracing slows Signaling, so these steps' latencies are not figures. It also keeps the
+# step's INVITE capture (dir/b2bua-RATE.pcap) and each pause's time (dir/b2bua-RATE.nettrace.pauses), and prints how many
+# of the INVITEs over 5 ms were in Signaling while a pause ran (invite_pauses.py). GC_TRACE_LEVEL=4 traces the pauses
+# without the allocation samples (informational level): much lighter, for that count.
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIGNALING_NICE=n] [SIP_TRACE=false] [GC_TRACE=dir] [GC_TRACE_LEVEL=4|5] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -168,21 +171,23 @@ run() {
   # dumpcap keeps only INVITEs (kernel filter on the first payload bytes); invite_latency.py pairs them after the step.
   dumpcap -q -P -i lo -f "udp and udp[8:4] = 0x494e5649" -w "$cap.pcap" 2>"$work/dumpcap.err" &
   local dumper=$!
-  sleep 2
-  local load0 t0 c0 t1 c1
+  local load0 t0 c0 t1 c1 settle=${SETTLE_S:-3}
+  local span=$(( duration + settle ))
   if [ -n "$dotnet" ] && [ -x "$counters" ]; then
     "$counters" collect -p "$pid" --counters System.Runtime --format csv -o "$work/$name-$rate.csv" \
-      --duration "$(printf '00:00:%02d:%02d' $(( duration / 60 )) $(( duration % 60 )))" </dev/null >/dev/null 2>&1 &
+      --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" </dev/null >/dev/null 2>&1 &
     counting=$!
   fi
   local tracing=""
   if [ -n "$dotnet" ] && [ -n "${GC_TRACE:-}" ]; then
     mkdir -p "$GC_TRACE"
-    "${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}" collect -p "$pid" --providers Microsoft-Windows-DotNETRuntime:0x1:5 \
-      --duration "$(printf '00:00:%02d:%02d' $(( duration / 60 )) $(( duration % 60 )))" -o "$GC_TRACE/$name-$rate.nettrace" \
+    "${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}" collect -p "$pid" --providers "Microsoft-Windows-DotNETRuntime:0x1:${GC_TRACE_LEVEL:-5}" \
+      --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" -o "$GC_TRACE/$name-$rate.nettrace" \
       </dev/null >/dev/null 2>&1 &
     tracing=$!
   fi
+  # The tools start (each a .NET process, a core for a moment) and attach before the load, not with it.
+  sleep "$settle"
   load0=$(cut -d' ' -f1 /proc/loadavg); t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
   sipp -sf "$here/uac_numbered.xml" -s "$did" "127.0.0.1:$port" -i 127.0.0.1 -p $uac_port -r "$rate" -m "$calls" -d "$call_ms" \
     -buff_size 8388608 -timeout $(( duration + 30 ))s -timeout_error -nostdin -default_behaviors all,-abortunexp \
@@ -197,11 +202,11 @@ run() {
   cps=$(echo "${ok:-0} / $wall" | bc -l | xargs printf '%.0f')
   cpu=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l | xargs printf '%.2f')
   lat=$(python3 "$here/invite_latency.py" "$cap.pcap" "$port" "$uas_port")
-  rm -f "$cap.pcap"
+  if [ -n "$tracing" ]; then mv "$cap.pcap" "$GC_TRACE/$name-$rate.pcap"; else rm -f "$cap.pcap"; fi
   [ -z "$tracing" ] || wait "$tracing" 2>/dev/null || true
   if [ -n "$counting" ]; then
     wait "$counting" 2>/dev/null || true
-    gc=$(python3 "$here/gc_counters.py" "$work/$name-$rate.csv" "$rate" 2>/dev/null || echo "n/a n/a n/a n/a n/a n/a n/a")
+    gc=$(python3 "$here/gc_counters.py" "$work/$name-$rate.csv" "$rate" "$duration" 2>/dev/null || echo "n/a n/a n/a n/a n/a n/a n/a")
   fi
   local rss=n/a
   [ -z "$dotnet" ] || rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo n/a)
@@ -228,7 +233,12 @@ for rate in $b2bua_rates; do
   echo "b2bua $rate/s: $ok ok, $bad failed, $cps calls/s, CPU $cpu, INVITE latency p50 $p50 ms p99 $p99 ms p99.9 $p999 ms max $max ms ($pairs pairs), load $load;" \
     "GC: ${kb:-?} KB allocated per call, ${pause:-?} s paused (longest second ${pause_max:-?} ms), collections gen0/1/2 ${gen0:-?}/${gen1:-?}/${gen2:-?}, gen2 ${gen2_mb:-?} MB; peak RSS ${rss:-?} MB"
   rows+="| B2BUA | $rate | $ok | $bad | $cps | $cpu | $p50 | $p99 | $p999 | $max | $rss | ${kb:-–} | ${pause:-–} | ${gen0:-–}/${gen1:-–}/${gen2:-–} | $load |"$'\n'
-  [ -z "${GC_TRACE:-}" ] || dotnet bench/Trunk.GcPauses/bin/Release/net10.0/Trunk.GcPauses.dll --allocations "$GC_TRACE/b2bua-$rate.nettrace" || true
+  if [ -n "${GC_TRACE:-}" ]; then
+    trace="$GC_TRACE/b2bua-$rate.nettrace"
+    dotnet bench/Trunk.GcPauses/bin/Release/net10.0/Trunk.GcPauses.dll --pauses \
+      $( [ "${GC_TRACE_LEVEL:-5}" -lt 5 ] || echo --allocations ) "$trace" || true
+    python3 "$here/invite_pauses.py" "$GC_TRACE/b2bua-$rate.pcap" "$sig_port" "$uas_port" "$trace.pauses" || true
+  fi
   [ "$bad" = "0" ] || { grep -E "^.{0,40}(Aborting|timed out)" "$work/b2bua-$rate.out" | head -3 || true; tail -5 "$work/Signaling-host.log"; break; }
   [ $(( cps * 10 )) -ge $(( rate * 9 )) ] || break
   best_b2bua=$rate; best_b2bua_lat="p50 $p50 ms, p99 $p99 ms"
