@@ -19,15 +19,20 @@ def invites(path):
             yield at, port, match.group(1)
 
 
-def main():
-    path, in_port, out_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def pairs(path, in_port, out_port):
+    """(time in, time out) of each caller's first INVITE to IN_PORT and first INVITE to OUT_PORT, in seconds."""
     first_in, first_out = {}, {}
     for at, port, user in invites(path):
         if port == in_port:
             first_in.setdefault(user, at)
         elif port == out_port:
             first_out.setdefault(user, at)
-    delays = sorted((first_out[u] - first_in[u]) * 1000 for u in first_out if u in first_in)
+    return [(first_in[u], first_out[u]) for u in first_out if u in first_in]
+
+
+def main():
+    path, in_port, out_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    delays = sorted((t_out - t_in) * 1000 for t_in, t_out in pairs(path, in_port, out_port))
     if not delays:
         print("n/a n/a 0 n/a n/a")
         return

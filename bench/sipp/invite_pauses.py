@@ -10,18 +10,12 @@ those waited for something else, such as a core.
 import bisect
 import sys
 
-from invite_latency import invites
+from invite_latency import pairs
 
 
 def main():
     path, in_port, out_port, pauses_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     threshold = float(sys.argv[5]) if len(sys.argv) > 5 else 5.0
-    first_in, first_out = {}, {}
-    for at, port, user in invites(path):
-        if port == in_port:
-            first_in.setdefault(user, at)
-        elif port == out_port:
-            first_out.setdefault(user, at)
     pauses = []
     with open(pauses_path, encoding="ascii") as lines:
         for line in lines:
@@ -29,8 +23,8 @@ def main():
             pauses.append((float(start) / 1000, float(start) / 1000 + float(length) / 1000, generation))
     pauses.sort()
     starts = [p[0] for p in pauses]
-    pairs = [(first_in[u], first_out[u]) for u in first_out if u in first_in]
-    slow = [(t_in, t_out) for t_in, t_out in pairs if (t_out - t_in) * 1000 > threshold]
+    paired = pairs(path, in_port, out_port)
+    slow = [(t_in, t_out) for t_in, t_out in paired if (t_out - t_in) * 1000 > threshold]
     by_generation, without = {}, 0
     for t_in, t_out in slow:
         # The pauses that started before the INVITE went out and ended after it came in.
@@ -43,7 +37,7 @@ def main():
         by_generation[generation] = by_generation.get(generation, 0) + 1
     share = lambda n: f"{100 * n / len(slow):.0f} %" if slow else "n/a"
     during = ", ".join(f"{g} {n} ({share(n)})" for g, n in sorted(by_generation.items()))
-    print(f"INVITEs over {threshold:g} ms: {len(slow)} of {len(pairs)}; during a pause: {during or 'none'};"
+    print(f"INVITEs over {threshold:g} ms: {len(slow)} of {len(paired)}; during a pause: {during or 'none'};"
           f" with no pause: {without} ({share(without)})")
 
 
