@@ -22,7 +22,10 @@
 # step's INVITE capture (dir/b2bua-RATE.pcap) and each pause's time (dir/b2bua-RATE.nettrace.pauses), and prints how many
 # of the INVITEs over 5 ms were in Signaling while a pause ran (invite_pauses.py). GC_TRACE_LEVEL=4 traces the pauses
 # without the allocation samples (informational level): much lighter, for that count.
-# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIGNALING_NICE=n] [SIP_TRACE=false] [GC_TRACE=dir] [GC_TRACE_LEVEL=4|5] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
+# SETTLE_S (default 3): the seconds between the step's tools attaching to Signaling and the load. Each tool is a .NET
+# process that takes a core while it starts; started with the load (as before 2026-11-28), the calls of the step's
+# first half second waited for it, and they were most of the INVITEs over 5 ms (bench/results/b2bua.md).
+# Usage: [SKIP_BUILD=1] [SIGNALING_ENV="NAME=value ..."] [SIGNALING_BUILD=dir] [SIGNALING_NICE=n] [SIP_TRACE=false] [GC_TRACE=dir] [GC_TRACE_LEVEL=4|5] [SETTLE_S=3] [OUT=file] [DURATION=60] [B2BUA_RATES="100 200 300 400"] [KAMAILIO_RATES="500 1000 1500 2000 2500"] bench/sipp/b2bua.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
