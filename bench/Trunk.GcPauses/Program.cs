@@ -32,20 +32,14 @@ foreach (var path in paths)
     var afterMark = new Dictionary<string, List<double>>();
     var throughCards = new Dictionary<string, List<double>>();
     double suspendedAt = -1, first = -1, last = 0, startedAt = -1, markedAt = -1, stoppedAt = -1, cards = 0;
-    var suspendedAtUnix = 0.0;
     var timeline = new List<string>();
     string? collection = null;
     using (var source = new EventPipeEventSource(path))
     {
         var clr = new ClrTraceEventParser(source);
-        clr.GCSuspendEEStart += e =>
-        {
-            if (suspendedAt < 0)
-            {
-                suspendedAt = e.TimeStampRelativeMSec;
-                suspendedAtUnix = (e.TimeStamp.ToUniversalTime() - DateTime.UnixEpoch).TotalMilliseconds;
-            }
-        };
+        // Every relative time is from the session's start: the wall clock of a pause is that start plus its time.
+        var sessionStartUnix = (source.SessionStartTime.ToUniversalTime() - DateTime.UnixEpoch).TotalMilliseconds;
+        clr.GCSuspendEEStart += e => suspendedAt = suspendedAt < 0 ? e.TimeStampRelativeMSec : suspendedAt;
         clr.GCStart += e =>
         {
             collection = e.Type == GCType.BackgroundGC ? "gen2 background" : $"gen{e.Depth.ToString(CultureInfo.InvariantCulture)}";
@@ -74,7 +68,7 @@ foreach (var path in paths)
             {
                 Add(pauses, collection, e.TimeStampRelativeMSec - suspendedAt);
                 timeline.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{suspendedAtUnix:F3} {e.TimeStampRelativeMSec - suspendedAt:F3} {collection.Replace(' ', '-')}"));
+                    $"{sessionStartUnix + suspendedAt:F3} {e.TimeStampRelativeMSec - suspendedAt:F3} {collection.Replace(' ', '-')}"));
                 if (stoppedAt >= 0 && collection != "gen2 background")
                 {
                     Add(marking, collection, markedAt - startedAt);

@@ -175,17 +175,19 @@ run() {
   dumpcap -q -P -i lo -f "udp and udp[8:4] = 0x494e5649" -w "$cap.pcap" 2>"$work/dumpcap.err" &
   local dumper=$!
   local load0 t0 c0 t1 c1 settle=${SETTLE_S:-3}
-  local span=$(( duration + settle ))
+  # The tools run while the bench settles and for the whole load.
+  local span
+  span=$(printf '00:00:%02d:%02d' $(( (duration + settle) / 60 )) $(( (duration + settle) % 60 )))
   if [ -n "$dotnet" ] && [ -x "$counters" ]; then
     "$counters" collect -p "$pid" --counters System.Runtime --format csv -o "$work/$name-$rate.csv" \
-      --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" </dev/null >/dev/null 2>&1 &
+      --duration "$span" </dev/null >/dev/null 2>&1 &
     counting=$!
   fi
   local tracing=""
   if [ -n "$dotnet" ] && [ -n "${GC_TRACE:-}" ]; then
     mkdir -p "$GC_TRACE"
     "${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}" collect -p "$pid" --providers "Microsoft-Windows-DotNETRuntime:0x1:${GC_TRACE_LEVEL:-5}" \
-      --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" -o "$GC_TRACE/$name-$rate.nettrace" \
+      --duration "$span" -o "$GC_TRACE/$name-$rate.nettrace" \
       </dev/null >/dev/null 2>&1 &
     tracing=$!
   fi
